@@ -1,0 +1,164 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BlairClip.ML.Core;
+using BlairClip.ML.IO;
+
+namespace BlairClip.ML.Models;
+
+/// <summary>Saves and loads <see cref="RecommenderModel"/> zips.
+/// <para>Layout (format version 1):</para>
+/// <code>
+/// model.json                         {"format":"blairclip.model","format_version":1,"min_reader_version":1,
+///                                     "name","pipeline","input_schema":{"items":[{name,type}],"interactions":[…]},
+///                                     "transformers":[{"entry":"transformers/00-X/","signature":"X"}]}
+/// catalog.safetensors                histories: "history_offsets" I32 [users+1], "history_items" I32 [n]
+/// items.tsv                          one line per item index: id TAB title (tabs/newlines in titles become spaces)
+/// users.txt                          one user id per line, in index order
+/// transformers/NN-Sig/entry.json     {"signature","version_written","version_readable","properties":{…}}
+/// transformers/NN-Sig/tensors.safetensors
+/// </code>
+/// A reader refuses a zip whose <c>min_reader_version</c> is above <see cref="FormatVersion"/>, and an entry whose
+/// <c>version_readable</c> is above the version its loader's class declares.</summary>
+public static class ModelArchive
+{
+    public const string Format = "blairclip.model";
+    public const int FormatVersion = 1;
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically.</summary>
+    public static void Save(RecommenderModel model, string path) => AtomicFile.Write(path, s => Write(model, s));
+
+    public static void Write(RecommenderModel model, Stream stream)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        var entries = new JsonArray();
+        for (int i = 0; i < model.Chain.Transformers.Count; i++)
+        {
+            var t = model.Chain.Transformers[i];
+            var attr = TransformerLoaders.EntryOf(t);
+            var ctx = new ModelSaveContext();
+            t.Save(ctx);
+            var dir = $"transformers/{i:00}-{attr.Signature}/";
+            var entryJson = new JsonObject
+            {
+                ["signature"] = attr.Signature,
+                ["version_written"] = attr.Version,
+                ["version_readable"] = ctx.MinReadableVersion ?? attr.Version,
+                ["properties"] = ctx.Properties,
+            };
+            WriteText(zip, dir + "entry.json", entryJson.ToJsonString(Indented));
+            WriteBytes(zip, dir + "tensors.safetensors", ctx.Tensors.ToArray());
+            entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = attr.Signature });
+        }
+
+        var catalog = new SafeTensorsWriter()
+            .Add("history_offsets", model.Histories.Offsets, model.Histories.Offsets.Length)
+            .Add("history_items", model.Histories.AllItems, model.Histories.AllItems.Length);
+        WriteBytes(zip, "catalog.safetensors", catalog.ToArray());
+        WriteText(zip, "items.tsv", string.Concat(Enumerable.Range(0, model.Items.Count).Select(i =>
+            model.Items[i] + "\t" + Clean(model.Titles.Count > i ? model.Titles[i] : null) + "\n")));
+        WriteText(zip, "users.txt", string.Concat(model.Users.Ids.Select(u => u + "\n")));
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["format_version"] = FormatVersion,
+            ["min_reader_version"] = FormatVersion,
+            ["name"] = model.Name,
+            ["pipeline"] = model.Pipeline,
+            ["input_schema"] = new JsonObject { ["items"] = SchemaJson(model.InputSchema.Items), ["interactions"] = SchemaJson(model.InputSchema.Interactions) },
+            ["transformers"] = entries,
+        };
+        WriteText(zip, "model.json", root.ToJsonString(Indented));
+    }
+
+    /// <summary>Loads a model zip.</summary>
+    /// <exception cref="InvalidDataException">Not a model zip, written by a newer format, or a damaged entry;
+    /// the message names the file and the entry.</exception>
+    public static RecommenderModel Load(string path)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return Read(stream, path);
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    public static RecommenderModel Read(Stream stream, string source)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var root = JsonNode.Parse(ReadText(zip, "model.json"))?.AsObject()
+            ?? throw new InvalidDataException("model.json is empty.");
+        if ((string?)root["format"] != Format)
+            throw new InvalidDataException($"not a BlairClip model (model.json format is '{(string?)root["format"]}').");
+        int minReader = (int?)root["min_reader_version"] ?? int.MaxValue;
+        if (minReader > FormatVersion)
+            throw new InvalidDataException(
+                $"written by a newer BlairClip.ML (model format {(int?)root["format_version"]}, needs reader version {minReader}); this build reads format {FormatVersion}. Upgrade BlairClip.ML to load it.");
+
+        var transformers = new List<ITransformer>();
+        foreach (var e in root["transformers"]!.AsArray())
+        {
+            var dir = (string)e!["entry"]!;
+            var entry = JsonNode.Parse(ReadText(zip, dir + "entry.json"))!.AsObject();
+            var signature = (string)entry["signature"]!;
+            int written = (int)entry["version_written"]!, readable = (int)entry["version_readable"]!;
+            var (_, supported) = TransformerLoaders.Find(signature);
+            if (readable > supported)
+                throw new InvalidDataException(
+                    $"entry {dir} ({signature}) was written with layout version {written} and needs a reader of version {readable}; this build reads up to {supported}. Upgrade BlairClip.ML to load it.");
+            var tensors = SafeTensorsFile.Parse(ReadBytes(zip, dir + "tensors.safetensors"), $"{source}!{dir}tensors.safetensors");
+            var ctx = new ModelLoadContext($"{source}!{dir}", written, entry["properties"]!.AsObject(), tensors);
+            transformers.Add(TransformerLoaders.Load(signature, ctx));
+        }
+
+        var catalog = SafeTensorsFile.Parse(ReadBytes(zip, "catalog.safetensors"), $"{source}!catalog.safetensors");
+        var histories = new UserHistories(catalog.Get<int>("history_offsets"), catalog.Get<int>("history_items"));
+        var items = new IdMap();
+        var titles = new List<string?>();
+        foreach (var line in ReadText(zip, "items.tsv").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int tab = line.IndexOf('\t');
+            items.GetOrAdd(tab < 0 ? line : line[..tab]);
+            titles.Add(tab < 0 || tab == line.Length - 1 ? null : line[(tab + 1)..]);
+        }
+        var users = new IdMap(ReadText(zip, "users.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var schema = root["input_schema"]!;
+        var inputSchema = new RecSchema(ParseSchema(schema["items"]!.AsArray()), ParseSchema(schema["interactions"]!.AsArray()));
+        return new RecommenderModel((string)root["name"]!, (string)root["pipeline"]!,
+            new TransformerChain<IRecommender>(transformers), users, items, titles, histories, inputSchema);
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static string Clean(string? s) => s is null ? "" : s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+
+    private static JsonArray SchemaJson(Schema schema) => new(schema.Select(c =>
+        (JsonNode)new JsonObject { ["name"] = c.Name, ["kind"] = c.Type.Kind.ToString(), ["dimension"] = c.Type.Dimension }).ToArray());
+
+    private static Schema ParseSchema(JsonArray array) => new(array.Select(n => new SchemaColumn(
+        (string)n!["name"]!, new ColumnType(Enum.Parse<DataKind>((string)n["kind"]!), (int)n["dimension"]!))));
+
+    private static void WriteText(ZipArchive zip, string name, string text) =>
+        WriteBytes(zip, name, new System.Text.UTF8Encoding(false).GetBytes(text));
+
+    private static void WriteBytes(ZipArchive zip, string name, byte[] bytes)
+    {
+        using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        s.Write(bytes);
+    }
+
+    private static string ReadText(ZipArchive zip, string name) => System.Text.Encoding.UTF8.GetString(ReadBytes(zip, name));
+
+    private static byte[] ReadBytes(ZipArchive zip, string name)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"missing zip entry '{name}'.");
+        using var s = entry.Open();
+        using var ms = new MemoryStream();
+        s.CopyTo(ms);
+        return ms.ToArray();
+    }
+}

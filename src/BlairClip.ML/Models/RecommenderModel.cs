@@ -1,0 +1,63 @@
+using BlairClip.ML.Core;
+
+namespace BlairClip.ML.Models;
+
+/// <summary>One recommended item.</summary>
+public sealed record Recommendation(string ItemId, float Score, string? Title);
+
+/// <summary>A fitted recommender pipeline with what is needed to query it without the study's data: the user and
+/// item id maps, item titles, the users' known histories (masked at query time and used as profiles) and the
+/// pipeline's input schema. This is what a model zip holds.</summary>
+public sealed class RecommenderModel
+{
+    public RecommenderModel(string name, string pipeline, TransformerChain<IRecommender> chain, IdMap users, IdMap items,
+        IReadOnlyList<string?> titles, UserHistories histories, RecSchema inputSchema)
+    {
+        if (chain.LastTransformer.ItemCount != items.Count)
+            throw new ArgumentException($"Recommender scores {chain.LastTransformer.ItemCount} items, the catalog has {items.Count}.");
+        Name = name; Pipeline = pipeline; Chain = chain; Users = users; Items = items; Titles = titles;
+        Histories = histories; InputSchema = inputSchema;
+    }
+
+    public string Name { get; }
+    /// <summary>Pipeline name or file the model was built from.</summary>
+    public string Pipeline { get; }
+    public TransformerChain<IRecommender> Chain { get; }
+    public IRecommender Recommender => Chain.LastTransformer;
+    public IdMap Users { get; }
+    public IdMap Items { get; }
+    public IReadOnlyList<string?> Titles { get; }
+    /// <summary>Items each known user has interacted with (training, plus validation when the study had one).</summary>
+    public UserHistories Histories { get; }
+    public RecSchema InputSchema { get; }
+
+    /// <summary>Top <paramref name="top"/> items for a known user, excluding the user's history.</summary>
+    /// <exception cref="KeyNotFoundException">Unknown user id.</exception>
+    public IReadOnlyList<Recommendation> RecommendForUser(string userId, int top = 10)
+    {
+        int u = Users.IndexOf(userId, "user");
+        return Recommend(new UserQuery(u, Histories.Memory(u)), top);
+    }
+
+    /// <summary>Top <paramref name="top"/> items for an ad-hoc history of item ids, excluding those items.</summary>
+    /// <exception cref="KeyNotFoundException">An item id not in the catalog.</exception>
+    public IReadOnlyList<Recommendation> RecommendForHistory(IEnumerable<string> itemIds, int top = 10)
+    {
+        var history = itemIds.Select(id => Items.IndexOf(id, "item")).Distinct().Order().ToArray();
+        return Recommend(new UserQuery(-1, history), top);
+    }
+
+    private IReadOnlyList<Recommendation> Recommend(UserQuery query, int top)
+    {
+        var scores = new float[Items.Count];
+        Recommender.Score([query], scores);
+        var excluded = new HashSet<int>(query.History.ToArray());
+        // Same order as the evaluator's rank: higher score first; ties broken by item index for a stable listing.
+        return Enumerable.Range(0, Items.Count)
+            .Where(i => !excluded.Contains(i))
+            .OrderByDescending(i => scores[i]).ThenBy(i => i)
+            .Take(top)
+            .Select(i => new Recommendation(Items[i], scores[i], Titles.Count > i ? Titles[i] : null))
+            .ToList();
+    }
+}
