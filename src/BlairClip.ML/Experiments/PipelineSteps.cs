@@ -1,0 +1,54 @@
+using System.Reflection;
+using BlairClip.ML.Core;
+
+namespace BlairClip.ML.Experiments;
+
+/// <summary>The estimators usable as pipeline steps: every class with <see cref="PipelineStepAttribute"/> in the
+/// loaded assemblies (so tensor-based steps register by their assembly being loaded).</summary>
+public static class PipelineSteps
+{
+    private static readonly Lazy<Dictionary<string, (Type Estimator, Type Options)>> All = new(Scan);
+
+    /// <summary>Registered step names.</summary>
+    public static IReadOnlyCollection<string> Names => All.Value.Keys;
+
+    /// <summary>The estimator and options types of step <paramref name="name"/>, or false.</summary>
+    public static bool TryGet(string name, out Type estimator, out Type options)
+    {
+        if (All.Value.TryGetValue(name, out var hit)) { (estimator, options) = hit; return true; }
+        estimator = options = null!;
+        return false;
+    }
+
+    /// <summary>Creates the estimator of <paramref name="estimator"/> type with its options.</summary>
+    public static IEstimator<ITransformer> Create(Type estimator, BlairClipContext context, object options)
+    {
+        try
+        {
+            return (IEstimator<ITransformer>)Activator.CreateInstance(estimator, context, options)!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>True when <paramref name="estimator"/> fits a transformer of type <typeparamref name="T"/>.</summary>
+    public static bool Produces<T>(Type estimator) => estimator.GetInterfaces().Any(i =>
+        i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEstimator<>) && typeof(T).IsAssignableFrom(i.GetGenericArguments()[0]));
+
+    private static Dictionary<string, (Type, Type)> Scan()
+    {
+        var found = new Dictionary<string, (Type, Type)>(StringComparer.Ordinal);
+        foreach (var asm in AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic))
+        {
+            Type[] types;
+            try { types = asm.GetTypes(); } catch (ReflectionTypeLoadException e) { types = e.Types.OfType<Type>().ToArray(); }
+            foreach (var t in types)
+                if (t.GetCustomAttribute<PipelineStepAttribute>() is { } a)
+                    found[a.Name] = (t, a.OptionsType);
+        }
+        return found;
+    }
+}

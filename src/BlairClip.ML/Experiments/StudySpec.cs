@@ -1,0 +1,40 @@
+using YamlDotNet.RepresentationModel;
+
+namespace BlairClip.ML.Experiments;
+
+/// <summary>One model of a study: a display name, a pipeline and parameter overrides.</summary>
+public sealed record ModelSpec
+{
+    /// <summary>(string) Name in the results table and file names.</summary>
+    public required string Name { get; init; }
+    /// <summary>(string) A pipeline name under pipelines/, or a path to a pipeline .yaml relative to the study.</summary>
+    public required string Pipeline { get; init; }
+    /// <summary>(mapping) Parameter overrides: <c>key</c>, or <c>Step.key</c> when several steps have the key.</summary>
+    public YamlMappingNode? Params { get; init; }
+}
+
+/// <summary>The <c>output:</c> section.</summary>
+public sealed record OutputSpec
+{
+    /// <summary>(bool) Write models/&lt;model&gt;.zip for every model.</summary>
+    public bool SaveModels { get; init; } = true;
+    /// <summary>(bool) Write per_user/&lt;model&gt;.csv with every user's rank and metrics.</summary>
+    public bool PerUser { get; init; } = true;
+}
+
+/// <summary>The <c>split:</c> section.</summary>
+public sealed record SplitSpec
+{
+    /// <summary>(leave_one_out | official) Our leave-one-out by timestamp, or the data set's official split files.</summary>
+    public SplitMethod Method { get; init; } = SplitMethod.LeaveOneOut;
+    /// <summary>(bool) Hold out the second-to-last interaction as validation (leave_one_out).</summary>
+    public bool Validation { get; init; } = false;
+    /// <summary>(string) Official split: training CSV (user_id,parent_asin,rating,timestamp,history).</summary>
+    public string? Train { get; init; }
+    /// <summary>(string) Official split: validation CSV.</summary>
+    public string? Valid { get; init; }
+    /// <summary>(string) Official split: test CSV.</summary>
+    public string? Test { get; init; }
+}
+
+public enum SplitMethod { LeaveOneOut, Official }
