@@ -1,10 +1,18 @@
+using System.CommandLine;
+using BlairClip.Cli.Commands;
+
 namespace BlairClip.Cli;
 
+/// <summary>The <c>blairclip</c> command line: run, recommend, evaluate, data stats.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("blairclip: the CLI is being built; see README.");
-        return 2;
+        var root = new RootCommand("BlairClip.ML: declare a recommendation study in YAML, run it, compare models on one evaluator.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(RecommendCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
+        return root.Parse(args).Invoke();
     }
 }

@@ -1,3 +1,5 @@
+using BlairClip.ML.Data;
+using BlairClip.ML.Evaluation;
 using YamlDotNet.RepresentationModel;
 
 namespace BlairClip.ML.Experiments;
@@ -38,3 +40,24 @@ public sealed record SplitSpec
 }
 
 public enum SplitMethod { LeaveOneOut, Official }
+
+/// <summary>A study file (<c>experiments/*.yaml</c>). Every key has a one-line comment in the shipped examples.</summary>
+public sealed record StudySpec
+{
+    /// <summary>(string) Study name; default output folder is results/&lt;name&gt;/&lt;timestamp&gt;/.</summary>
+    public required string Name { get; init; }
+    /// <summary>(int) Study-wide seed.</summary>
+    public int Seed { get; init; } = 42;
+    /// <summary>(mapping) <c>format: amazon2023 | table</c> and that format's keys (see README).</summary>
+    public required YamlMappingNode Data { get; init; }
+    /// <summary>(mapping) Interaction filters.</summary>
+    public InteractionFilterOptions Filter { get; init; } = new();
+    /// <summary>(mapping) How test (and validation) items are held out.</summary>
+    public SplitSpec Split { get; init; } = new();
+    /// <summary>(mapping) The shared ranking evaluator's settings.</summary>
+    public RankingEvaluatorOptions Evaluation { get; init; } = new();
+    /// <summary>(list) The models to compare.</summary>
+    public required IReadOnlyList<ModelSpec> Models { get; init; }
+    /// <summary>(mapping) What to write besides the tables.</summary>
+    public OutputSpec Output { get; init; } = new();
+}

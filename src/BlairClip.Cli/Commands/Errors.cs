@@ -1,0 +1,30 @@
+using BlairClip.ML.Core;
+using BlairClip.ML.Experiments.Yaml;
+
+namespace BlairClip.Cli.Commands;
+
+/// <summary>Turns expected failures (bad spec, bad data, bad model file) into one clear line and exit code 2.
+/// Anything else is a bug: its message is printed first, and the stack trace only with BLAIRCLIP_DEBUG=1.</summary>
+internal static class Errors
+{
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is SpecException or InvalidOptionException or SchemaMismatchException or InvalidDataException
+                                    or IOException or KeyNotFoundException or NotSupportedException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("BLAIRCLIP_DEBUG") == "1") Console.Error.WriteLine(e);
+            else Console.Error.WriteLine("(set BLAIRCLIP_DEBUG=1 for the stack trace)");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using BlairClip.ML.Reporting;
+using Spectre.Console;
+
+namespace BlairClip.Cli;
+
+/// <summary>Console renderings of results.</summary>
+internal static class Tables
+{
+    public static Table Results(StudyResult result)
+    {
+        var metrics = ResultsWriter.MetricNames(result);
+        var table = new Table().Title(Markup.Escape(result.Name)).AddColumn("Model").AddColumn(new TableColumn("Users").RightAligned());
+        foreach (var m in metrics) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
+        table.AddColumn(new TableColumn("Fit (s)").RightAligned()).AddColumn(new TableColumn("Eval (s)").RightAligned());
+        foreach (var m in result.Models)
+        {
+            var cells = new List<string> { Markup.Escape(m.Name), m.Evaluation.Users.ToString(CultureInfo.InvariantCulture) };
+            cells.AddRange(metrics.Select(n => m.Evaluation.Metrics.TryGetValue(n, out var v) ? v.ToString("F4", CultureInfo.InvariantCulture) : ""));
+            cells.Add(m.FitSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            cells.Add(m.EvaluateSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            table.AddRow(cells.ToArray());
+        }
+        return table;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using BlairClip.ML.Core;
+using BlairClip.ML.Data;
+using BlairClip.ML.Experiments.Yaml;
+using BlairClip.ML.Split;
+using YamlDotNet.RepresentationModel;
+
+namespace BlairClip.ML.Experiments;
+
+/// <summary>Wall time per named stage, in order.</summary>
+public sealed class StageTimes
+{
+    private readonly List<KeyValuePair<string, double>> _stages = new();
+    public IReadOnlyList<KeyValuePair<string, double>> Stages => _stages;
+
+    /// <summary>Runs <paramref name="work"/> and records its wall time under <paramref name="stage"/>.</summary>
+    public T Time<T>(string stage, Func<T> work)
+    {
+        var sw = Stopwatch.StartNew();
+        var result = work();
+        _stages.Add(new(stage, sw.Elapsed.TotalSeconds));
+        return result;
+    }
+}
+
+/// <summary>A study's data after loading, filtering and splitting: what every model is fitted and scored on.</summary>
+public sealed class StudyData
+{
+    public required StudySpec Spec { get; init; }
+    public required SpecDocument Document { get; init; }
+    public required LoadedData Data { get; init; }
+    public required DataSplit Split { get; init; }
+    /// <summary>Training data every pipeline is fitted on.</summary>
+    public required RecDataset Train { get; init; }
+    /// <summary>Items masked (and used as profiles) when scoring test users: training plus validation.</summary>
+    public required UserHistories TestHistories { get; init; }
+    public required StageTimes Times { get; init; }
+
+    /// <summary>Binds <paramref name="doc"/> and runs the data stages: load → filter → split.</summary>
+    /// <exception cref="SpecException">A key, value or file in the study is wrong; the message names it.</exception>
+    public static StudyData Prepare(SpecDocument doc, StageTimes times, BlairClipContext? context = null)
+    {
+        var spec = doc.Binder.Bind<StudySpec>(doc.Root, "");
+        context ??= new BlairClipContext(spec.Seed);
+        var loaded = times.Time("load", () => Load(spec.Data, doc, context));
+        var filtered = times.Time("filter", () => context.Data.Filter(loaded, spec.Filter));
+        var split = times.Time("split", () => SplitData(spec.Split, filtered, doc));
+        var train = new RecDataset(filtered.Users, filtered.Items, filtered.ItemTable, split.Train);
+        var validation = new Interactions(
+            split.Validation.Select(v => v.User).ToArray(), split.Validation.Select(v => v.Item).ToArray(),
+            split.Validation.Select(v => v.Timestamp).ToArray(), split.Validation.Select(_ => float.NaN).ToArray());
+        var testHistories = split.Validation.Count == 0 ? train.TrainHistories
+            : UserHistories.From(split.Train.Concat(validation), filtered.Users.Count);
+        return new StudyData
+        {
+            Spec = spec, Document = doc, Data = filtered, Split = split, Train = train, TestHistories = testHistories, Times = times,
+        };
+    }
+
+    private static LoadedData Load(YamlMappingNode data, SpecDocument doc, BlairClipContext context)
+    {
+        var rest = new YamlMappingNode();
+        YamlNode? formatNode = null;
+        foreach (var (k, v) in data.Children)
+        {
+            if (k is YamlScalarNode { Value: "format" }) formatNode = v; else rest.Children[k] = v;
+        }
+        if (formatNode is not YamlScalarNode { Value: { } format })
+            throw doc.Binder.Error(data, "'data' is missing required key 'format' (amazon2023 | table).");
+        try
+        {
+            return format switch
+            {
+                "amazon2023" => context.Data.LoadAmazonReviews(doc.Binder.Bind<AmazonReviewsOptions>(rest, "data"), doc.Directory),
+                "table" => context.Data.LoadTable(doc.Binder.Bind<TableOptions>(rest, "data"), doc.Directory),
+                _ => throw doc.Binder.Error(formatNode, $"'data.format' must be amazon2023 or table, but was '{format}'."),
+            };
+        }
+        catch (InvalidOptionException e)
+        {
+            throw doc.Binder.Error(data, $"data: {e.Message}.");
+        }
+    }
+
+    private static DataSplit SplitData(SplitSpec split, LoadedData data, SpecDocument doc)
+    {
+        if (split.Method == SplitMethod.LeaveOneOut)
+            return LeaveOneOutSplit.Apply(data, new LeaveOneOutOptions { Validation = split.Validation });
+        if (split.Train is null || split.Test is null)
+            throw doc.Binder.Error(doc["split"], "'split.method: official' needs 'train' and 'test' (and optionally 'valid') CSV paths.");
+        return OfficialSplitReader.Read(data, new OfficialSplitOptions
+        {
+            Train = doc.Resolve(split.Train), Valid = split.Valid is null ? null : doc.Resolve(split.Valid), Test = doc.Resolve(split.Test),
+        });
+    }
+}

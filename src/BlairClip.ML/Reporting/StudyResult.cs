@@ -1,0 +1,17 @@
+using BlairClip.ML.Core;
+using BlairClip.ML.Evaluation;
+
+namespace BlairClip.ML.Reporting;
+
+/// <summary>One model's outcome in a study: its evaluation on the test users and its stage times.</summary>
+public sealed record ModelResult(string Name, string Pipeline, EvaluationResult Evaluation, double FitSeconds, double EvaluateSeconds)
+{
+    /// <summary>The model's file stem in <c>models/</c> and <c>per_user/</c>: the name with path-unsafe characters replaced.</summary>
+    public string FileStem => FileStemOf(Name);
+
+    public static string FileStemOf(string name) =>
+        string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or '+' ? c : '_'));
+}
+
+/// <summary>Everything a study run produced, in model order.</summary>
+public sealed record StudyResult(string Name, IReadOnlyList<ModelResult> Models, IdMap Users, IdMap Items);

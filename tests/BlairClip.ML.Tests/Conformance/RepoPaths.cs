@@ -1,0 +1,16 @@
+namespace BlairClip.ML.Tests.Conformance;
+
+/// <summary>Locates the repository (the folder holding BlairClip.ML.sln) from the test binaries.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = Find();
+
+    public static string Samples(params string[] parts) => Path.Combine([Root, "data", "samples", .. parts]);
+
+    private static string Find()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "BlairClip.ML.sln"))) return d.FullName;
+        throw new DirectoryNotFoundException($"No BlairClip.ML.sln above {AppContext.BaseDirectory}.");
+    }
+}

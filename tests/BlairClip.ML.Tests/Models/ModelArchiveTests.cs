@@ -1,0 +1,90 @@
+using System.IO.Compression;
+using System.Text;
+using BlairClip.ML.Core;
+using BlairClip.ML.Models;
+using BlairClip.ML.Recommenders;
+using BlairClip.ML.Tests.Conformance;
+using FluentAssertions;
+
+namespace BlairClip.ML.Tests.Models;
+
+public sealed class ModelArchiveTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("blairclip-zip").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static RecommenderModel PopularityModel()
+    {
+        var data = TinyData.Small();
+        var chain = EstimatorChain.Start<IRecommender>(new BlairClipContext().Recommenders.Popularity()).Fit(data);
+        return new RecommenderModel("Pop", "popularity", chain, data.Users, data.Items, ["A title", null, "C", "D", "E"], data.TrainHistories, data.Schema);
+    }
+
+    [Fact]
+    public void SaveLoad_RoundTrip_KeepsIdsTitlesHistoriesAndRecommendations()
+    {
+        var path = Path.Combine(_dir, "m.zip");
+        var model = PopularityModel();
+        ModelArchive.Save(model, path);
+        var back = ModelArchive.Load(path);
+        back.Name.Should().Be("Pop");
+        back.Titles.Should().Equal("A title", null, "C", "D", "E");
+        back.Histories.AllItems.ToArray().Should().Equal(model.Histories.AllItems.ToArray());
+        back.RecommendForUser("u3", 3).Should().BeEquivalentTo(model.RecommendForUser("u3", 3), o => o.WithStrictOrdering());
+        // u3 saw d, e: the rest by count a(3) > b(2) = c(2), ties by index.
+        back.RecommendForUser("u3", 3).Select(r => r.ItemId).Should().Equal("a", "b", "c");
+        back.RecommendForHistory(["a", "b"], 2).Select(r => r.ItemId).Should().Equal("c", "d");
+        Directory.GetFiles(_dir).Should().Equal([path], "no temporary file may remain");
+    }
+
+    [Fact]
+    public void Load_NewerFormat_IsClearError()
+    {
+        var path = Path.Combine(_dir, "m.zip");
+        ModelArchive.Save(PopularityModel(), path);
+        Rewrite(path, "model.json", s => s.Replace("\"min_reader_version\": 1", "\"min_reader_version\": 99"));
+        FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"{path}: written by a newer BlairClip.ML*needs reader version 99*");
+    }
+
+    [Fact]
+    public void Load_NewerEntryLayout_NamesEntryAndVersions()
+    {
+        var path = Path.Combine(_dir, "m.zip");
+        ModelArchive.Save(PopularityModel(), path);
+        Rewrite(path, "transformers/00-Popularity/entry.json", s => s.Replace("\"version_readable\": 1", "\"version_readable\": 3"));
+        FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>()
+            .WithMessage("*transformers/00-Popularity/ (Popularity)*needs a reader of version 3; this build reads up to 1*");
+    }
+
+    [Fact]
+    public void Load_UnknownEntrySignature_ListsKnownOnes()
+    {
+        var path = Path.Combine(_dir, "m.zip");
+        ModelArchive.Save(PopularityModel(), path);
+        Rewrite(path, "transformers/00-Popularity/entry.json", s => s.Replace("\"signature\": \"Popularity\"", "\"signature\": \"Martian\""));
+        FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>()
+            .WithMessage("*No loader for model entry 'Martian'*known: *Popularity*");
+    }
+
+    [Fact]
+    public void Load_NotAZip_IsClearError()
+    {
+        var path = Path.Combine(_dir, "junk.zip");
+        File.WriteAllText(path, "hello");
+        FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>();
+    }
+
+    private static void Rewrite(string zipPath, string entry, Func<string, string> edit)
+    {
+        using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Update);
+        var e = zip.GetEntry(entry)!;
+        string text;
+        using (var r = new StreamReader(e.Open())) text = r.ReadToEnd();
+        var edited = edit(text);
+        edited.Should().NotBe(text, "the test must actually change the entry");
+        e.Delete();
+        using var w = new StreamWriter(zip.CreateEntry(entry).Open(), new UTF8Encoding(false));
+        w.Write(edited);
+    }
+}

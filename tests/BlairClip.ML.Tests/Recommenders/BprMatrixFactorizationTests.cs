@@ -1,0 +1,76 @@
+using BlairClip.ML.Core;
+using BlairClip.ML.Recommenders;
+using BlairClip.ML.Tests.Conformance;
+using FluentAssertions;
+
+namespace BlairClip.ML.Tests.Recommenders;
+
+public class BprMatrixFactorizationTests
+{
+    private static BprModel Fit(BprOptions o, int seed = 42) => new BlairClipContext(seed).Recommenders.Bpr(o).Fit(TinyData.Small());
+
+    [Fact]
+    public void Fit_OneThreadSameSeed_IsBitForBitReproducible()
+    {
+        var o = new BprOptions { Factors = 4, Epochs = 5, Threads = 1 };
+        Fit(o).ItemFactors.ToArray().Should().Equal(Fit(o).ItemFactors.ToArray());
+        Fit(o, seed: 7).ItemFactors.ToArray().Should().NotEqual(Fit(o).ItemFactors.ToArray());
+    }
+
+    [Fact]
+    public void Fit_ZeroEpochs_KeepsInitialisationAndZeroBias()
+    {
+        var m = Fit(new BprOptions { Factors = 3, Epochs = 0, InitStd = 0.1f });
+        m.ItemBias.ToArray().Should().OnlyContain(b => b == 0f);
+        m.ItemFactors.ToArray().Should().Contain(v => v != 0f);
+    }
+
+    [Fact]
+    public void Fit_TwoClusters_RanksOwnClusterAboveTheOther()
+    {
+        // u1/u2 share a, b, c; u3 has d, e. After training, u1's unseen cluster-mate scores above the other cluster.
+        var data = TinyData.Build([("u1", "a"), ("u1", "b"), ("u2", "a"), ("u2", "b"), ("u2", "c"), ("u3", "d"), ("u3", "e"), ("u4", "d"), ("u4", "e"), ("u4", "f")]);
+        var m = new BlairClipContext(1).Recommenders.Bpr(new BprOptions { Factors = 8, Epochs = 300, Threads = 1 }).Fit(data);
+        var scores = new float[data.Items.Count];
+        m.Score([new UserQuery(data.Users.IndexOf("u1"), data.TrainHistories.Memory(data.Users.IndexOf("u1")))], scores);
+        scores[data.Items.IndexOf("c")].Should().BeGreaterThan(scores[data.Items.IndexOf("f")]);
+    }
+
+    [Fact]
+    public void Score_UnknownUser_FoldsInMeanOfHistoryFactors()
+    {
+        var m = Fit(new BprOptions { Factors = 4, Epochs = 3, Threads = 1 });
+        int k = m.Factors;
+        var q = m.ItemFactors.ToArray();
+        var b = m.ItemBias.ToArray();
+        var scores = new float[m.ItemCount];
+        m.Score([new UserQuery(-1, new[] { 0, 3 })], scores);
+        for (int i = 0; i < m.ItemCount; i++)
+        {
+            double expected = b[i];
+            for (int f = 0; f < k; f++) expected += (q[0 * k + f] + q[3 * k + f]) / 2 * q[i * k + f];
+            scores[i].Should().BeApproximately((float)expected, 1e-5f);
+        }
+    }
+
+    [Theory]
+    [InlineData("factors", 0)]
+    [InlineData("epochs", -1)]
+    [InlineData("threads", -2)]
+    public void Constructor_InvalidOption_NamesIt(string option, int value)
+    {
+        var o = option switch
+        {
+            "factors" => new BprOptions { Factors = value },
+            "epochs" => new BprOptions { Epochs = value },
+            _ => new BprOptions { Threads = value },
+        };
+        FluentActions.Invoking(() => new BlairClipContext().Recommenders.Bpr(o)).Should().Throw<InvalidOptionException>()
+            .WithMessage($"`{option}` *, but was {value}");
+    }
+
+    [Fact]
+    public void Conformance_SaveReload_SameScores() =>
+        EstimatorConformance.Check(new BlairClipContext().Recommenders.Bpr(new BprOptions { Factors = 4, Epochs = 2 }), TinyData.Small(),
+            new RecSchema(Schema.Empty, Interactions.Schema));
+}
