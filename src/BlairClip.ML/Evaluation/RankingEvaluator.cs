@@ -1,0 +1,161 @@
+using BlairClip.ML.Core;
+using BlairClip.ML.Evaluation.Metrics;
+using BlairClip.ML.Split;
+
+namespace BlairClip.ML.Evaluation;
+
+/// <summary>The one ranking evaluation every model goes through: each held-out item is ranked against the
+/// whole catalog (minus the user's history when <see cref="RankingEvaluatorOptions.ExcludeHistory"/>) by the
+/// model's own <see cref="IRecommender.Score"/>.</summary>
+/// <remarks>
+/// For a case (user u, held-out item i) with score t = s[i]: h = #{candidates j ≠ i : s[j] &gt; t} and
+/// e = #{candidates j ≠ i : s[j] = t}; the tie rule turns (h, e) into a range of equally likely ranks and each
+/// metric reports its mean over that range (see <see cref="TieRule"/>).
+/// <para>NaN scores are treated as −∞: they rank below every number and tie with −∞ and with each other.</para>
+/// <para>History masking does not write −∞ into the score buffer: the whole row is counted in one branch-free
+/// vectorised pass, then each history item other than i is looked up and taken back out of h or e (and out of
+/// the candidates). Histories are short next to the catalog, so this costs little and keeps the hot loop
+/// uniform.</para>
+/// <para>Users are scored <see cref="RankingEvaluatorOptions.BatchSize"/> at a time into one reused
+/// <c>[batch, items]</c> buffer; the users × items matrix is never built. Rows of a batch are counted in
+/// parallel.</para>
+/// </remarks>
+public sealed class RankingEvaluator
+{
+    private readonly BlairClipContext _context;
+    private readonly RankingMetric[] _metrics;
+
+    /// <exception cref="InvalidOptionException">Unknown or repeated metric, no metrics, or a batch size
+    /// that is not positive.</exception>
+    internal RankingEvaluator(BlairClipContext context, RankingEvaluatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        InvalidOptionException.Check(options.BatchSize > 0, "batch_size", options.BatchSize, "must be positive");
+        InvalidOptionException.Check(Enum.IsDefined(options.Ties), "ties", options.Ties, "must be optimistic, average or pessimistic");
+        InvalidOptionException.Check(options.Metrics is { Count: > 0 }, "metrics", options.Metrics is null ? null : "[]",
+            $"must list at least one metric ({string.Join(", ", RankingMetric.KnownNames)})");
+        _metrics = new RankingMetric[options.Metrics!.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int m = 0; m < _metrics.Length; m++)
+        {
+            _metrics[m] = RankingMetric.Parse(options.Metrics[m]);
+            InvalidOptionException.Check(seen.Add(_metrics[m].Name), "metrics", options.Metrics[m], "must not list a metric twice");
+        }
+        _context = context;
+        Options = options;
+    }
+
+    public RankingEvaluatorOptions Options { get; }
+
+    /// <summary>The parsed metrics, in the options' order.</summary>
+    public IReadOnlyList<RankingMetric> Metrics => _metrics;
+
+    /// <summary>Ranks each held-out item of <paramref name="cases"/> among the candidates and averages the
+    /// metrics over the cases (each case one user).</summary>
+    /// <param name="model">Scores <c>[batch, model.ItemCount]</c>; higher is better.</param>
+    /// <param name="cases">Held-out (user, item) pairs; item indices must lie in [0, model.ItemCount).</param>
+    /// <param name="histories">The users' known items: passed to the model as the query history and, with
+    /// <see cref="RankingEvaluatorOptions.ExcludeHistory"/>, removed from the candidates.</param>
+    /// <param name="maxUsers">Evaluate only the first <paramref name="maxUsers"/> cases (in list order).</param>
+    /// <exception cref="ArgumentException">No cases; a held-out or history item outside the catalog (the
+    /// message names the case, user and item).</exception>
+    /// <exception cref="InvalidOptionException"><paramref name="maxUsers"/> not positive, or batch_size × items
+    /// exceeding the largest array.</exception>
+    public EvaluationResult Evaluate(IRecommender model, IReadOnlyList<HeldOutItem> cases, UserHistories histories, int? maxUsers = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(histories);
+        if (maxUsers is { } cap) InvalidOptionException.Check(cap > 0, "max_users", cap, "must be positive");
+        int users = Math.Min(cases.Count, maxUsers ?? int.MaxValue);
+        if (users == 0) throw new ArgumentException("There are no held-out items to evaluate.", nameof(cases));
+        int items = model.ItemCount;
+        if (items <= 0) throw new ArgumentException($"The model scores no items (ItemCount = {items}).", nameof(model));
+        Validate(cases, users, histories, items);
+
+        int batch = Math.Min(Options.BatchSize, users);
+        InvalidOptionException.Check((long)batch * items <= Array.MaxLength, "batch_size", Options.BatchSize,
+            $"must keep batch_size × items ({items}) within {Array.MaxLength} floats");
+        var buffer = new float[batch * items];
+        var queries = new UserQuery[batch];
+        var results = new UserEvaluation[users];
+        int batches = (users + batch - 1) / batch;
+
+        using var progress = _context.Progress.Start("evaluate", batches);
+        for (int start = 0; start < users; start += batch)
+        {
+            int count = Math.Min(batch, users - start);
+            for (int r = 0; r < count; r++)
+            {
+                int user = cases[start + r].User;
+                queries[r] = new UserQuery(user, histories.Memory(user));
+            }
+            model.Score(queries.AsSpan(0, count), buffer.AsSpan(0, count * items));
+            int first = start;
+            Parallel.For(0, count, r =>
+            {
+                var c = cases[first + r];
+                var history = Options.ExcludeHistory ? histories[c.User] : default;
+                results[first + r] = EvaluateRow(buffer.AsSpan(r * items, items), c, history);
+            });
+            progress.Advance();
+        }
+        return new EvaluationResult(_metrics.Select(m => m.Name).ToArray(), results);
+    }
+
+    /// <summary>Ranks one case given its score row <c>[items]</c> and the history items to exclude.</summary>
+    internal UserEvaluation EvaluateRow(ReadOnlySpan<float> row, HeldOutItem c, ReadOnlySpan<int> excluded)
+    {
+        float target = row[c.Item];
+        if (float.IsNaN(target)) target = float.NegativeInfinity;
+        var (higher, equal) = ScoreCounts.CountHigherEqual(row, target);
+        // Against −∞ every non-number and −∞ ties: what is not strictly higher is equal.
+        if (float.IsNegativeInfinity(target)) equal = row.Length - higher;
+        int h = higher, e = equal - 1, candidates = row.Length;
+        foreach (int j in excluded)
+        {
+            if (j == c.Item) continue; // the held-out item always stays a candidate
+            float s = row[j];
+            if (float.IsNaN(s)) s = float.NegativeInfinity;
+            if (s > target) h--;
+            else if (s == target) e--;
+            candidates--;
+        }
+
+        var (firstRank, lastRank) = Options.Ties switch
+        {
+            TieRule.Optimistic => (h + 1L, h + 1L),
+            TieRule.Pessimistic => (h + e + 1L, h + e + 1L),
+            _ => (h + 1L, h + e + 1L),
+        };
+        var values = new double[_metrics.Length];
+        for (int m = 0; m < values.Length; m++) values[m] = _metrics[m].Mean(firstRank, lastRank, candidates);
+        return new UserEvaluation(c.User, c.Item, (firstRank + lastRank) / 2.0, h, e, candidates, values);
+    }
+
+    private void Validate(IReadOnlyList<HeldOutItem> cases, int users, UserHistories histories, int items)
+    {
+        for (int k = 0; k < users; k++)
+        {
+            var c = cases[k];
+            if ((uint)c.Item >= (uint)items)
+                throw new ArgumentException(
+                    $"Held-out case {k} (user {c.User}): item {c.Item} is outside the model's catalog [0, {items}).", nameof(cases));
+            if (!Options.ExcludeHistory) continue;
+            foreach (int j in histories[c.User])
+                if ((uint)j >= (uint)items)
+                    throw new ArgumentException(
+                        $"Held-out case {k}: user {c.User}'s history item {j} is outside the model's catalog [0, {items}).", nameof(histories));
+        }
+    }
+}
+
+/// <summary>Catalog entry point for <see cref="RankingEvaluator"/>.</summary>
+public static class RankingEvaluationCatalog
+{
+    /// <summary>The shared ranking evaluator (defaults: exclude history, optimistic ties, Recall@10/50,
+    /// NDCG@10/50, MRR, AUC, batches of 256 users).</summary>
+    /// <exception cref="InvalidOptionException">Invalid options; the message names the YAML key.</exception>
+    public static RankingEvaluator Ranking(this EvaluationCatalog catalog, RankingEvaluatorOptions? options = null) =>
+        new(catalog.Context, options ?? new RankingEvaluatorOptions());
+}

@@ -1,0 +1,35 @@
+namespace BlairClip.ML.Evaluation;
+
+/// <summary>How the held-out item is ranked among candidates with exactly its score.</summary>
+public enum TieRule
+{
+    /// <summary>The held-out item goes before every tied candidate: rank = h + 1.</summary>
+    Optimistic,
+
+    /// <summary>Tied candidates are ordered uniformly at random and the exact expected metric is reported: the
+    /// rank is uniform over h + 1 … h + e + 1, so E[rank] = h + 1 + e/2.</summary>
+    Average,
+
+    /// <summary>The held-out item goes after every tied candidate: rank = h + e + 1.</summary>
+    Pessimistic,
+}
+
+/// <summary>Options of <see cref="RankingEvaluator"/> (YAML section <c>evaluation:</c>).</summary>
+public sealed record RankingEvaluatorOptions
+{
+    /// <summary>(bool, <c>exclude_history</c>) Drop the user's history items from the candidates; the held-out
+    /// item always stays a candidate, even when it is also in the history.</summary>
+    public bool ExcludeHistory { get; init; } = true;
+
+    /// <summary>(optimistic | average | pessimistic, <c>ties</c>) How candidates scoring exactly like the
+    /// held-out item are ranked; see <see cref="TieRule"/>.</summary>
+    public TieRule Ties { get; init; } = TieRule.Optimistic;
+
+    /// <summary>(list of names, <c>metrics</c>) Metrics to report, in this order: <c>Recall@K</c>,
+    /// <c>HitRate@K</c>, <c>NDCG@K</c>, <c>MRR</c>, <c>AUC</c> (case-insensitive, K a positive integer).</summary>
+    public IReadOnlyList<string> Metrics { get; init; } = ["Recall@10", "Recall@50", "NDCG@10", "NDCG@50", "MRR", "AUC"];
+
+    /// <summary>(int, <c>batch_size</c>) Users scored per call to the model; the evaluator holds one
+    /// <c>[batch_size, items]</c> float buffer.</summary>
+    public int BatchSize { get; init; } = 256;
+}
