@@ -46,6 +46,9 @@ for c in range(N):
     p3 = final("A\u03a3" + ch, 1)
     if p1: cased.add(c)
     elif p3 and final("A" + ch + "\u03a3"): ignorable.add(c)
+# Σ itself cannot be probed this way; it is an uppercase letter, so cased and not ignorable.
+assert "\u03a3\u03a3a".lower() == "\u03c3\u03c3a" and "a\u03a3\u03a3".lower() == "a\u03c3\u03c2"
+cased.add(0x3A3)
 ign_ranges = ranges(lambda c: c in ignorable)
 cased_ranges = ranges(lambda c: c in cased)
 
