@@ -15,7 +15,8 @@ Outputs (one JSON file):
   analyzer_no_stop_words   the same with stop_words=None
   cases                    per max_features in (None, 5000, 50), and a tie-heavy corpus: vocabulary, idf, and the
                            fit_transform matrix as CSR (indptr, indices, data)
-  argsort                  [{values, order}] np.argsort on float64 arrays with many ties (the max_features tie rule)
+  argsort                  [{values, order}] np.argsort on float64 arrays with many ties (the max_features tie rule),
+                           and adversarial arrays that reach its heapsort fallback
 """
 import json, os, random, sys
 import numpy as np
@@ -49,6 +50,88 @@ SYNTHETIC = [
 ]
 
 TIES = [" ".join(f"w{i:02d}" for i in range(40)) for _ in range(2)] + ["w07 w13 w21 zz zz", "w30 w31 zz"]
+
+
+# --- NumPy aquicksort transcription (only to drive the adversary) ---
+def argsort_model(n, less, stats):
+    t=list(range(n))
+    if n<2: return t
+    stack=[]; depth=[]
+    pl,pr=0,n-1
+    cdepth=(n.bit_length()-1)*2
+    while True:
+        if cdepth<0:
+            stats['heap']+=1
+            heap_model(t,pl,pr-pl+1,less)
+        else:
+            while pr-pl>15:
+                pm=pl+((pr-pl)>>1)
+                if less(t[pm],t[pl]): t[pm],t[pl]=t[pl],t[pm]
+                if less(t[pr],t[pm]): t[pr],t[pm]=t[pm],t[pr]
+                if less(t[pm],t[pl]): t[pm],t[pl]=t[pl],t[pm]
+                vp=t[pm]; pi=pl; pj=pr-1
+                t[pm],t[pj]=t[pj],t[pm]
+                while True:
+                    pi+=1
+                    while less(t[pi],vp): pi+=1
+                    pj-=1
+                    while less(vp,t[pj]): pj-=1
+                    if pi>=pj: break
+                    t[pi],t[pj]=t[pj],t[pi]
+                t[pi],t[pr-1]=t[pr-1],t[pi]
+                if pi-pl<pr-pi:
+                    stack+= [pi+1,pr]; pr=pi-1
+                else:
+                    stack+=[pl,pi-1]; pl=pi+1
+                cdepth-=1; depth.append(cdepth)
+            for pi in range(pl+1,pr+1):
+                vi=t[pi]; pj=pi
+                while pj>pl and less(vi,t[pj-1]):
+                    t[pj]=t[pj-1]; pj-=1
+                t[pj]=vi
+        if not stack: break
+        pr=stack.pop(); pl=stack.pop(); cdepth=depth.pop()
+    return t
+def heap_model(t,off,n,less):
+    a=lambda k: t[off+k-1]
+    def seta(k,v): t[off+k-1]=v
+    l=n>>1
+    while l>0:
+        tmp=a(l); i=l; j=l<<1
+        while j<=n:
+            if j<n and less(a(j),a(j+1)): j+=1
+            if less(tmp,a(j)): seta(i,a(j)); i=j; j+=j
+            else: break
+        seta(i,tmp); l-=1
+    while n>1:
+        tmp=a(n); seta(n,a(1)); n-=1; i=1; j=2
+        while j<=n:
+            if j<n and less(a(j),a(j+1)): j+=1
+            if less(tmp,a(j)): seta(i,a(j)); i=j; j+=j
+            else: break
+        seta(i,tmp)
+
+
+# NumPy's introsort falls back to heapsort only on adversarial inputs. To put that path into the fixture, the
+# arrays below are built by McIlroy's "antiqsort" adversary run against a Python transcription of NumPy's
+# aquicksort (argsort_model / heap_model); the fixture stores NumPy's own argsort of them.
+def antiqsort(n):
+    gas = n
+    val = [gas] * n
+    state = {"solid": 0, "candidate": 0}
+
+    def freeze(x):
+        val[x] = state["solid"]; state["solid"] += 1
+
+    def less(x, y):
+        if val[x] == gas and val[y] == gas:
+            freeze(x if x == state["candidate"] else y)
+        if val[x] == gas: state["candidate"] = x
+        elif val[y] == gas: state["candidate"] = y
+        return val[x] < val[y]
+
+    argsort_model(n, less, {"heap": 0})
+    return val
 
 
 def item_texts():
@@ -116,6 +199,12 @@ def main():
         for levels in (2, 5, 50):
             vals = -nrng.integers(1, levels + 1, size).astype(np.float64)
             argsort.append({"values": vals.tolist(), "order": np.argsort(vals).tolist()})
+    for size, tie in ((100, 1), (1000, 1), (1000, 2)):
+        vals = (np.array(antiqsort(size)) // tie).astype(np.float64)
+        stats = {"heap": 0}
+        assert argsort_model(size, lambda a, b: vals[a] < vals[b], stats) == np.argsort(vals).tolist()
+        assert stats["heap"] > 0, "adversary did not reach the heapsort fallback"
+        argsort.append({"values": vals.tolist(), "order": np.argsort(vals).tolist()})
     out = {
         "generator": "generate.py",
         "python": sys.version.split()[0],
