@@ -101,80 +101,82 @@ internal sealed class ItemMatrix
     {
         int dim = Dimension, j0 = block * ItemBlock, j1 = Math.Min(Rows, j0 + ItemBlock);
         float* s = (float*)scores;
+        long n = Rows;
+        Span<float> d = stackalloc float[8];
         fixed (float* items = _values)
         fixed (float* prof = profiles)
         {
             for (int q0 = 0; q0 < queries; q0 += QueryChunk)
             {
                 int q1 = Math.Min(queries, q0 + QueryChunk);
-                for (int j = j0; j < j1; j++)
+                int j = j0;
+                // 2 items × 4 queries per step: 6 vector loads feed 8 multiply-adds.
+                for (; j + 2 <= j1; j += 2)
                 {
-                    float* x = items + (long)j * dim;
+                    float* x0 = items + j * (long)dim, x1 = x0 + dim;
                     int q = q0;
                     for (; q + 4 <= q1; q += 4)
                     {
-                        Dot4(x, prof + (long)q * dim, dim, out var d0, out var d1, out var d2, out var d3);
-                        s[(long)q * Rows + j] = d0;
-                        s[(long)(q + 1) * Rows + j] = d1;
-                        s[(long)(q + 2) * Rows + j] = d2;
-                        s[(long)(q + 3) * Rows + j] = d3;
+                        Dot2x4(x0, x1, prof + q * (long)dim, dim, d);
+                        for (int k = 0; k < 4; k++)
+                        {
+                            s[(q + k) * n + j] = d[k];
+                            s[(q + k) * n + j + 1] = d[4 + k];
+                        }
                     }
-                    for (; q < q1; q++) s[(long)q * Rows + j] = Dot1(x, prof + (long)q * dim, dim);
+                    for (; q < q1; q++)
+                    {
+                        s[q * n + j] = Dot(x0, prof + q * (long)dim, dim);
+                        s[q * n + j + 1] = Dot(x1, prof + q * (long)dim, dim);
+                    }
                 }
+                for (; j < j1; j++)
+                    for (int q = q0; q < q1; q++) s[q * n + j] = Dot(items + j * (long)dim, prof + q * (long)dim, dim);
             }
         }
     }
 
-    // Dot1 and Dot4 use the same accumulation order (two 8-lane accumulators, lane sum, scalar tail), so a score
-    // is bit-identical whether its query landed in a group of four or in the remainder.
-    private static unsafe float Dot1(float* x, float* p, int dim)
+    // Every (item, query) pair is accumulated the same way — one 8-lane accumulator over the first dim − dim % 8
+    // values, lane sum, then a scalar tail — in Dot and in Dot2x4, so a score is bit-identical whichever kernel
+    // computed it: a user's scores do not depend on the batch.
+    private static unsafe float Dot(float* x, float* p, int dim)
     {
-        var a0 = Vector256<float>.Zero; var a1 = Vector256<float>.Zero;
+        var a = Vector256<float>.Zero;
         int k = 0;
-        for (; k + 16 <= dim; k += 16)
-        {
-            a0 = Vector256.MultiplyAddEstimate(Vector256.Load(x + k), Vector256.Load(p + k), a0);
-            a1 = Vector256.MultiplyAddEstimate(Vector256.Load(x + k + 8), Vector256.Load(p + k + 8), a1);
-        }
-        if (k + 8 <= dim) { a0 = Vector256.MultiplyAddEstimate(Vector256.Load(x + k), Vector256.Load(p + k), a0); k += 8; }
-        float sum = Vector256.Sum(a0 + a1);
+        for (; k + 8 <= dim; k += 8) a = Vector256.MultiplyAddEstimate(Vector256.Load(x + k), Vector256.Load(p + k), a);
+        float sum = Vector256.Sum(a);
         for (; k < dim; k++) sum += x[k] * p[k];
         return sum;
     }
 
-    private static unsafe void Dot4(float* x, float* p, int dim, out float d0, out float d1, out float d2, out float d3)
+    /// <summary>d[0..4) = x0 · p0..p3, d[4..8) = x1 · p0..p3 (profiles consecutive rows of length dim).</summary>
+    private static unsafe void Dot2x4(float* x0, float* x1, float* p0, int dim, Span<float> d)
     {
-        float* p1 = p + dim, p2 = p1 + dim, p3 = p2 + dim;
-        Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default,
-            a20 = default, a21 = default, a30 = default, a31 = default;
+        float* p1 = p0 + dim, p2 = p1 + dim, p3 = p2 + dim;
+        Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default,
+            a10 = default, a11 = default, a12 = default, a13 = default;
         int k = 0;
-        for (; k + 16 <= dim; k += 16)
+        for (; k + 8 <= dim; k += 8)
         {
-            var x0 = Vector256.Load(x + k); var x1 = Vector256.Load(x + k + 8);
-            a00 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p + k), a00);
-            a01 = Vector256.MultiplyAddEstimate(x1, Vector256.Load(p + k + 8), a01);
-            a10 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p1 + k), a10);
-            a11 = Vector256.MultiplyAddEstimate(x1, Vector256.Load(p1 + k + 8), a11);
-            a20 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p2 + k), a20);
-            a21 = Vector256.MultiplyAddEstimate(x1, Vector256.Load(p2 + k + 8), a21);
-            a30 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p3 + k), a30);
-            a31 = Vector256.MultiplyAddEstimate(x1, Vector256.Load(p3 + k + 8), a31);
+            var u = Vector256.Load(x0 + k); var v = Vector256.Load(x1 + k);
+            var w = Vector256.Load(p0 + k);
+            a00 = Vector256.MultiplyAddEstimate(u, w, a00); a10 = Vector256.MultiplyAddEstimate(v, w, a10);
+            w = Vector256.Load(p1 + k);
+            a01 = Vector256.MultiplyAddEstimate(u, w, a01); a11 = Vector256.MultiplyAddEstimate(v, w, a11);
+            w = Vector256.Load(p2 + k);
+            a02 = Vector256.MultiplyAddEstimate(u, w, a02); a12 = Vector256.MultiplyAddEstimate(v, w, a12);
+            w = Vector256.Load(p3 + k);
+            a03 = Vector256.MultiplyAddEstimate(u, w, a03); a13 = Vector256.MultiplyAddEstimate(v, w, a13);
         }
-        if (k + 8 <= dim)
-        {
-            var x0 = Vector256.Load(x + k);
-            a00 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p + k), a00);
-            a10 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p1 + k), a10);
-            a20 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p2 + k), a20);
-            a30 = Vector256.MultiplyAddEstimate(x0, Vector256.Load(p3 + k), a30);
-            k += 8;
-        }
-        d0 = Vector256.Sum(a00 + a01); d1 = Vector256.Sum(a10 + a11);
-        d2 = Vector256.Sum(a20 + a21); d3 = Vector256.Sum(a30 + a31);
+        float s00 = Vector256.Sum(a00), s01 = Vector256.Sum(a01), s02 = Vector256.Sum(a02), s03 = Vector256.Sum(a03);
+        float s10 = Vector256.Sum(a10), s11 = Vector256.Sum(a11), s12 = Vector256.Sum(a12), s13 = Vector256.Sum(a13);
         for (; k < dim; k++)
         {
-            d0 += x[k] * p[k]; d1 += x[k] * p1[k]; d2 += x[k] * p2[k]; d3 += x[k] * p3[k];
+            s00 += x0[k] * p0[k]; s01 += x0[k] * p1[k]; s02 += x0[k] * p2[k]; s03 += x0[k] * p3[k];
+            s10 += x1[k] * p0[k]; s11 += x1[k] * p1[k]; s12 += x1[k] * p2[k]; s13 += x1[k] * p3[k];
         }
+        d[0] = s00; d[1] = s01; d[2] = s02; d[3] = s03;
+        d[4] = s10; d[5] = s11; d[6] = s12; d[7] = s13;
     }
 
     public void Save(SafeTensorsWriter tensors)
