@@ -82,7 +82,7 @@ public class ContentProfileRecommenderTests
     }
 
     [Theory]
-    [InlineData(37, 50, 7)]     // dim not a multiple of 8, remainder queries: sequential path
+    [InlineData(37, 51, 7)]     // dim not a multiple of 8, odd item and query remainders: sequential path
     [InlineData(768, 300, 30)]  // parallel over item blocks
     public void Score_DenseBatch_MatchesDoubleReferenceAndDoesNotDependOnBatch(int dim, int items, int users)
     {
