@@ -17,6 +17,22 @@ public static class EstimatorConformance
             FluentActions.Invoking(() => estimator.GetOutputSchema(unusableInput)).Should().Throw<SchemaMismatchException>();
 
         var chain = EstimatorChain.Start<IRecommender>(estimator).Fit(data);
+        return CheckFitted(chain, declared, data);
+    }
+
+    /// <summary>The same checks for a chain of estimators ending in a recommender (e.g. a featurizer followed by a
+    /// recommender); every fitted transformer is saved and reloaded.</summary>
+    public static RecommenderModel Check<TLast>(EstimatorChain<TLast> estimator, RecDataset data, RecSchema? unusableInput = null)
+        where TLast : class, IRecommender
+    {
+        var declared = estimator.GetOutputSchema(data.Schema);
+        if (unusableInput is not null)
+            FluentActions.Invoking(() => estimator.GetOutputSchema(unusableInput)).Should().Throw<SchemaMismatchException>();
+        return CheckFitted(new TransformerChain<IRecommender>(estimator.Fit(data).Transformers), declared, data);
+    }
+
+    private static RecommenderModel CheckFitted(TransformerChain<IRecommender> chain, RecSchema declared, RecDataset data)
+    {
         chain.GetOutputSchema(data.Schema).Items.Select(c => c.Name).Should().BeEquivalentTo(declared.Items.Select(c => c.Name));
         var model = new RecommenderModel("conformance", "test", chain, data.Users, data.Items,
             Enumerable.Range(0, data.Items.Count).Select(i => (string?)$"t{i}").ToList(), data.TrainHistories, data.Schema);

@@ -1,0 +1,149 @@
+using System.Numerics.Tensors;
+using BlairClip.ML.Core;
+using BlairClip.ML.Models;
+
+namespace BlairClip.ML.Recommenders;
+
+/// <summary>Options of <see cref="ContentProfileRecommender"/>.</summary>
+public sealed record ContentProfileOptions
+{
+    /// <summary>(string) Item vector column (dense or sparse) to build profiles from.</summary>
+    public string FeaturesColumn { get; init; } = "Features";
+    /// <summary>(bool) L2-normalise each user profile. Does not change a user's ranking, only the score values.</summary>
+    public bool NormalizeProfile { get; init; } = false;
+    /// <summary>(bool) L2-normalise item rows before use (for embeddings that are not unit length).</summary>
+    public bool NormalizeItems { get; init; } = false;
+}
+
+/// <summary>Content-based recommender: a user's profile is the mean of the item vectors in the user's history,
+/// <c>p = (1/|H|) Σ_{i∈H} x_i</c>, and every item scores <c>s_j = p · x_j</c>. Nothing is learned from interactions;
+/// fitting stores the item matrix. Works for TF-IDF (sparse) and for embedding (dense) columns.</summary>
+[PipelineStep("ContentProfile", typeof(ContentProfileOptions))]
+public sealed class ContentProfileRecommender : IEstimator<ContentProfileModel>
+{
+    /// <exception cref="InvalidOptionException"><c>features_column</c> is empty.</exception>
+    public ContentProfileRecommender(BlairClipContext context, ContentProfileOptions options)
+    {
+        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.FeaturesColumn), "features_column", options.FeaturesColumn, "must name a column");
+        Context = context;
+        Options = options;
+    }
+
+    public BlairClipContext Context { get; }
+    public ContentProfileOptions Options { get; }
+
+    /// <exception cref="SchemaMismatchException">No dense or sparse vector column <c>features_column</c>.</exception>
+    public RecSchema GetOutputSchema(RecSchema input)
+    {
+        input.Items.Require(Options.FeaturesColumn, nameof(ContentProfileRecommender), DataKind.DenseVector, DataKind.SparseVector);
+        return input;
+    }
+
+    public ContentProfileModel Fit(RecDataset data)
+    {
+        GetOutputSchema(data.Schema);
+        var column = data.ItemTable.Columns.First(c => c.Name == Options.FeaturesColumn);
+        ItemMatrix items = column switch
+        {
+            DenseVectorColumn d => ItemMatrix.FromDense(d.Dimension, d.Values.ToArray()),
+            SparseVectorColumn s => ItemMatrix.FromSparse(s.Dimension, s.RowOffsets.ToArray(), s.Indices.ToArray(), s.Values.ToArray()),
+            _ => throw new SchemaMismatchException($"{nameof(ContentProfileRecommender)} needs a vector column '{Options.FeaturesColumn}', but it is {column.Type}."),
+        };
+        if (Options.NormalizeItems) items.NormalizeRows();
+        return new ContentProfileModel(Options, items);
+    }
+}
+
+/// <summary>Fitted <see cref="ContentProfileRecommender"/>: the item matrix <c>[items, dim]</c>, dense or CSR.
+/// <para>Entry layout v1: properties <c>features_column</c>, <c>normalize_profile</c>, <c>normalize_items</c>
+/// (already applied to the stored rows), <c>layout</c> ("dense" | "sparse"), <c>dimension</c>, <c>items</c>;
+/// tensors, dense: <c>items</c> F32 [items, dim]; sparse: <c>indptr</c> I32 [items + 1], <c>indices</c> I32 [nnz],
+/// <c>values</c> F32 [nnz].</para></summary>
+[ModelEntry("ContentProfile", 1)]
+public sealed class ContentProfileModel : IRecommender
+{
+    private readonly ItemMatrix _items;
+
+    internal ContentProfileModel(ContentProfileOptions options, ItemMatrix items)
+    {
+        Options = options;
+        _items = items;
+    }
+
+    public ContentProfileOptions Options { get; }
+    public int ItemCount => _items.Rows;
+    /// <summary>Item vector dimension.</summary>
+    public int Dimension => _items.Dimension;
+    /// <summary>True when items are stored dense.</summary>
+    public bool IsDense => _items.IsDense;
+
+    public RecSchema GetOutputSchema(RecSchema input) => input;
+    public RecDataset Transform(RecDataset data) => data;
+
+    /// <summary>Scores <c>[queries.Length, ItemCount]</c>: <c>s[q, j] = p_q · x_j</c> with <c>p_q</c> the mean of
+    /// the rows of <c>queries[q].History</c> (L2-normalised with <c>normalize_profile</c>); an empty history scores
+    /// all zeros. A user's scores do not depend on the other queries in the batch. Works for unknown users too
+    /// (the profile only needs the history).</summary>
+    /// <exception cref="ArgumentException"><paramref name="scores"/> has the wrong length, or a history item is
+    /// not a catalog index.</exception>
+    public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
+    {
+        int n = _items.Rows, dim = _items.Dimension;
+        if (scores.Length != (long)queries.Length * n)
+            throw new ArgumentException($"scores has {scores.Length} values, expected {queries.Length} queries × {n} items.", nameof(scores));
+        var profiles = new float[queries.Length * dim];
+        var empty = new bool[queries.Length];
+        for (int q = 0; q < queries.Length; q++)
+        {
+            var history = queries[q].History.Span;
+            var profile = profiles.AsSpan(q * dim, dim);
+            foreach (int item in history)
+            {
+                if ((uint)item >= (uint)n)
+                    throw new ArgumentException($"query {q} (user {queries[q].User}): history item {item} is not a catalog index (0 … {n - 1}).", nameof(queries));
+                _items.AddRowTo(item, profile);
+            }
+            empty[q] = history.IsEmpty;
+            if (empty[q]) continue;
+            TensorPrimitives.Divide(profile, history.Length, profile);
+            if (Options.NormalizeProfile)
+            {
+                float norm = TensorPrimitives.Norm(profile);
+                if (norm > 0) TensorPrimitives.Divide(profile, norm, profile);
+            }
+        }
+        _items.MultiplyRows(profiles, queries.Length, scores);
+    }
+
+    public void Save(ModelSaveContext context)
+    {
+        var p = context.Properties;
+        p["features_column"] = Options.FeaturesColumn;
+        p["normalize_profile"] = Options.NormalizeProfile;
+        p["normalize_items"] = Options.NormalizeItems;
+        p["layout"] = _items.IsDense ? "dense" : "sparse";
+        p["dimension"] = _items.Dimension;
+        p["items"] = _items.Rows;
+        _items.Save(context.Tensors);
+    }
+
+    /// <exception cref="InvalidDataException">Unknown layout or tensors of the wrong size; names the entry.</exception>
+    public static ContentProfileModel Load(ModelLoadContext context)
+    {
+        var options = new ContentProfileOptions
+        {
+            FeaturesColumn = context.Get<string>("features_column"),
+            NormalizeProfile = context.Get<bool>("normalize_profile"),
+            NormalizeItems = context.Get<bool>("normalize_items"),
+        };
+        return new ContentProfileModel(options, ItemMatrix.Load(context));
+    }
+}
+
+/// <summary>Catalog entry points for <see cref="ContentProfileRecommender"/>.</summary>
+public static class ContentProfileCatalog
+{
+    /// <summary>Mean-of-history content profiles scored by dot product.</summary>
+    public static ContentProfileRecommender ContentProfile(this RecommendersCatalog catalog, ContentProfileOptions? options = null) =>
+        new(catalog.Context, options ?? new ContentProfileOptions());
+}

@@ -1,0 +1,220 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using BlairClip.ML.IO;
+using BlairClip.ML.Models;
+
+namespace BlairClip.ML.Recommenders;
+
+/// <summary>The item vectors of <see cref="ContentProfileModel"/>, <c>[Rows, Dimension]</c>: dense row-major or CSR.
+/// Holds the two kernels scoring needs — add a row to a profile, and multiply every row by a batch of profiles.</summary>
+internal sealed class ItemMatrix
+{
+    private const int QueryChunk = 32, ItemBlock = 64;
+
+    private readonly float[] _values;
+    private readonly int[]? _indptr, _indices;
+
+    private ItemMatrix(int rows, int dimension, float[] values, int[]? indptr, int[]? indices)
+    {
+        Rows = rows; Dimension = dimension; _values = values; _indptr = indptr; _indices = indices;
+    }
+
+    public int Rows { get; }
+    public int Dimension { get; }
+    public bool IsDense => _indptr is null;
+
+    public static ItemMatrix FromDense(int dimension, float[] values) => new(values.Length / dimension, dimension, values, null, null);
+
+    public static ItemMatrix FromSparse(int dimension, int[] indptr, int[] indices, float[] values) =>
+        new(indptr.Length - 1, dimension, values, indptr, indices);
+
+    /// <summary>Divides every non-zero row by its L2 norm.</summary>
+    public void NormalizeRows()
+    {
+        for (int r = 0; r < Rows; r++)
+        {
+            var row = RowValues(r);
+            float norm = TensorPrimitives.Norm(row);
+            if (norm > 0) TensorPrimitives.Divide(row, norm, row);
+        }
+    }
+
+    private Span<float> RowValues(int r) => IsDense
+        ? _values.AsSpan(r * Dimension, Dimension)
+        : _values.AsSpan(_indptr![r], _indptr[r + 1] - _indptr[r]);
+
+    /// <summary><c>profile += row r</c>; <paramref name="profile"/> is <c>[Dimension]</c>.</summary>
+    public void AddRowTo(int r, Span<float> profile)
+    {
+        if (IsDense)
+        {
+            TensorPrimitives.Add(profile, _values.AsSpan(r * Dimension, Dimension), profile);
+            return;
+        }
+        for (int k = _indptr![r]; k < _indptr[r + 1]; k++) profile[_indices![k]] += _values[k];
+    }
+
+    /// <summary><c>scores[q, j] = profiles[q] · row j</c> for <paramref name="queries"/> profiles
+    /// (<c>[queries, Dimension]</c>) into <c>scores</c> <c>[queries, Rows]</c>. Each score is computed by the same
+    /// arithmetic whatever the batch, so a user's scores do not depend on who else is in it.</summary>
+    public unsafe void MultiplyRows(float[] profiles, int queries, Span<float> scores)
+    {
+        fixed (float* s = scores)
+        {
+            nint sp = (nint)s;
+            if (IsDense)
+            {
+                // Dense: parallel over item blocks, so each item row is read from memory once per query chunk
+                // while all threads share the (small) profiles.
+                int blocks = (Rows + ItemBlock - 1) / ItemBlock;
+                long work = (long)queries * Rows * Dimension;
+                if (work < 1 << 22 || Environment.ProcessorCount == 1)
+                    for (int b = 0; b < blocks; b++) DenseBlock(b, profiles, queries, sp);
+                else
+                    Parallel.For(0, blocks, b => DenseBlock(b, profiles, queries, sp));
+            }
+            else
+            {
+                long work = (long)queries * _values.Length;
+                if (queries < 2 || work < 1 << 20 || Environment.ProcessorCount == 1)
+                    for (int q = 0; q < queries; q++) SparseQuery(q, profiles, sp);
+                else
+                    Parallel.For(0, queries, q => SparseQuery(q, profiles, sp));
+            }
+        }
+    }
+
+    private unsafe void SparseQuery(int q, float[] profiles, nint scores)
+    {
+        var p = profiles.AsSpan(q * Dimension, Dimension);
+        var row = new Span<float>((float*)scores + (long)q * Rows, Rows);
+        var indptr = _indptr!; var indices = _indices!; var values = _values;
+        for (int j = 0; j < Rows; j++)
+        {
+            float sum = 0;
+            for (int k = indptr[j]; k < indptr[j + 1]; k++) sum += values[k] * p[indices[k]];
+            row[j] = sum;
+        }
+    }
+
+    private unsafe void DenseBlock(int block, float[] profiles, int queries, nint scores)
+    {
+        int dim = Dimension, j0 = block * ItemBlock, j1 = Math.Min(Rows, j0 + ItemBlock);
+        float* s = (float*)scores;
+        long n = Rows;
+        Span<float> d = stackalloc float[8];
+        fixed (float* items = _values)
+        fixed (float* prof = profiles)
+        {
+            for (int q0 = 0; q0 < queries; q0 += QueryChunk)
+            {
+                int q1 = Math.Min(queries, q0 + QueryChunk);
+                int j = j0;
+                // 2 items × 4 queries per step: 6 vector loads feed 8 multiply-adds.
+                for (; j + 2 <= j1; j += 2)
+                {
+                    float* x0 = items + j * (long)dim, x1 = x0 + dim;
+                    int q = q0;
+                    for (; q + 4 <= q1; q += 4)
+                    {
+                        Dot2x4(x0, x1, prof + q * (long)dim, dim, d);
+                        for (int k = 0; k < 4; k++)
+                        {
+                            s[(q + k) * n + j] = d[k];
+                            s[(q + k) * n + j + 1] = d[4 + k];
+                        }
+                    }
+                    for (; q < q1; q++)
+                    {
+                        s[q * n + j] = Dot(x0, prof + q * (long)dim, dim);
+                        s[q * n + j + 1] = Dot(x1, prof + q * (long)dim, dim);
+                    }
+                }
+                for (; j < j1; j++)
+                    for (int q = q0; q < q1; q++) s[q * n + j] = Dot(items + j * (long)dim, prof + q * (long)dim, dim);
+            }
+        }
+    }
+
+    // Every (item, query) pair is accumulated the same way — one 8-lane accumulator over the first dim − dim % 8
+    // values, lane sum, then a scalar tail — in Dot and in Dot2x4, so a score is bit-identical whichever kernel
+    // computed it: a user's scores do not depend on the batch.
+    private static unsafe float Dot(float* x, float* p, int dim)
+    {
+        var a = Vector256<float>.Zero;
+        int k = 0;
+        for (; k + 8 <= dim; k += 8) a = Vector256.MultiplyAddEstimate(Vector256.Load(x + k), Vector256.Load(p + k), a);
+        float sum = Vector256.Sum(a);
+        for (; k < dim; k++) sum += x[k] * p[k];
+        return sum;
+    }
+
+    /// <summary>d[0..4) = x0 · p0..p3, d[4..8) = x1 · p0..p3 (profiles consecutive rows of length dim).</summary>
+    private static unsafe void Dot2x4(float* x0, float* x1, float* p0, int dim, Span<float> d)
+    {
+        float* p1 = p0 + dim, p2 = p1 + dim, p3 = p2 + dim;
+        Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default,
+            a10 = default, a11 = default, a12 = default, a13 = default;
+        int k = 0;
+        for (; k + 8 <= dim; k += 8)
+        {
+            var u = Vector256.Load(x0 + k); var v = Vector256.Load(x1 + k);
+            var w = Vector256.Load(p0 + k);
+            a00 = Vector256.MultiplyAddEstimate(u, w, a00); a10 = Vector256.MultiplyAddEstimate(v, w, a10);
+            w = Vector256.Load(p1 + k);
+            a01 = Vector256.MultiplyAddEstimate(u, w, a01); a11 = Vector256.MultiplyAddEstimate(v, w, a11);
+            w = Vector256.Load(p2 + k);
+            a02 = Vector256.MultiplyAddEstimate(u, w, a02); a12 = Vector256.MultiplyAddEstimate(v, w, a12);
+            w = Vector256.Load(p3 + k);
+            a03 = Vector256.MultiplyAddEstimate(u, w, a03); a13 = Vector256.MultiplyAddEstimate(v, w, a13);
+        }
+        float s00 = Vector256.Sum(a00), s01 = Vector256.Sum(a01), s02 = Vector256.Sum(a02), s03 = Vector256.Sum(a03);
+        float s10 = Vector256.Sum(a10), s11 = Vector256.Sum(a11), s12 = Vector256.Sum(a12), s13 = Vector256.Sum(a13);
+        for (; k < dim; k++)
+        {
+            s00 += x0[k] * p0[k]; s01 += x0[k] * p1[k]; s02 += x0[k] * p2[k]; s03 += x0[k] * p3[k];
+            s10 += x1[k] * p0[k]; s11 += x1[k] * p1[k]; s12 += x1[k] * p2[k]; s13 += x1[k] * p3[k];
+        }
+        d[0] = s00; d[1] = s01; d[2] = s02; d[3] = s03;
+        d[4] = s10; d[5] = s11; d[6] = s12; d[7] = s13;
+    }
+
+    public void Save(SafeTensorsWriter tensors)
+    {
+        if (IsDense)
+        {
+            tensors.Add<float>("items", _values, Rows, Dimension);
+            return;
+        }
+        tensors.Add<int>("indptr", _indptr, _indptr!.Length);
+        tensors.Add<int>("indices", _indices, _indices!.Length);
+        tensors.Add<float>("values", _values, _values.Length);
+    }
+
+    /// <exception cref="InvalidDataException">Unknown layout, or tensor sizes that disagree with the properties.</exception>
+    public static ItemMatrix Load(ModelLoadContext context)
+    {
+        var layout = context.Get<string>("layout");
+        int dim = context.Get<int>("dimension"), rows = context.Get<int>("items");
+        if (layout == "dense")
+        {
+            var values = context.Tensors.Get<float>("items");
+            if (dim <= 0 || values.Length != (long)rows * dim)
+                throw new InvalidDataException($"{context.Entry}: tensor 'items' has {values.Length} values, expected items × dimension = {rows} × {dim}.");
+            return FromDense(dim, values);
+        }
+        if (layout == "sparse")
+        {
+            var indptr = context.Tensors.Get<int>("indptr");
+            var indices = context.Tensors.Get<int>("indices");
+            var values = context.Tensors.Get<float>("values");
+            if (indptr.Length != rows + 1 || indptr[0] != 0 || indptr[^1] != indices.Length || indices.Length != values.Length)
+                throw new InvalidDataException($"{context.Entry}: CSR tensors disagree: indptr has {indptr.Length} entries (expected {rows + 1}, ending at {indices.Length}), indices {indices.Length}, values {values.Length}.");
+            foreach (int i in indices)
+                if ((uint)i >= (uint)dim)
+                    throw new InvalidDataException($"{context.Entry}: tensor 'indices' holds {i}, outside the dimension {dim}.");
+            return FromSparse(dim, indptr, indices, values);
+        }
+        throw new InvalidDataException($"{context.Entry}: property 'layout' must be 'dense' or 'sparse', but was '{layout}'.");
+    }
+}
