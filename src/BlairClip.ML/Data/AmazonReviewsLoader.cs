@@ -107,7 +107,7 @@ public static class AmazonReviewsLoader
         List<string>? names = s.FirstLineFields is null ? new() : null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            names?.Add(reader.GetString()!);
+            if (names is not null) names.Add(JsonLine.String(ref reader, ref s.Scratch));
             bool isId = reader.ValueTextEquals(ParentAsin);
             bool isTitle = reader.ValueTextEquals(TitleField);
             int field = -1;

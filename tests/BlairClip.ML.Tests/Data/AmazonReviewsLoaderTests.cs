@@ -118,6 +118,17 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Load_InvalidUtf8InId_ErrorNamesLine()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        var path = f.Write("r.jsonl", Review("u1", "A1", 1));
+        File.AppendAllBytes(path, [.. "{\"user_id\": \"u"u8, 0xC3, 0x28, .. "\", \"parent_asin\": \"A1\", \"timestamp\": 2}\n"u8]);
+        var act = () => Load(f);
+        act.Should().Throw<DataFormatException>().Which.Message.Should().Be("r.jsonl line 2: invalid UTF-8 in a string (column 13)");
+    }
+
+    [Fact]
     public void Load_SkipPolicy_SkipsAndCountsBadLines()
     {
         using var f = new TestFiles();

@@ -29,8 +29,16 @@ internal static class JsonLine
     {
         int max = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
         if (scratch.Length < max) scratch = new char[Math.Max(max, scratch.Length * 2)];
-        int n = reader.CopyString(scratch);
-        return scratch.AsSpan(0, n);
+        try
+        {
+            int n = reader.CopyString(scratch);
+            return scratch.AsSpan(0, n);
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader checks a string's UTF-8 only when it is transcoded.
+            throw new LineProblem("invalid UTF-8 in a string", reader.TokenStartIndex);
+        }
     }
 
     /// <summary>Appends the current value as text: strings as they are, numbers and booleans as written,
@@ -106,6 +114,9 @@ internal static class JsonLine
         throw new LineProblem($"field '{field}' must be an integer timestamp, but is {Describe(reader.TokenType)}", reader.TokenStartIndex);
     }
 
+    /// <summary>The current property name or string as a new string.</summary>
+    public static string String(ref Utf8JsonReader reader, ref char[] scratch) => new(Chars(ref reader, ref scratch));
+
     public static string Describe(JsonTokenType t) => t switch
     {
         JsonTokenType.None => "nothing",
@@ -118,18 +129,16 @@ internal static class JsonLine
         _ => t.ToString(),
     };
 
-    /// <summary>Runs <paramref name="parse"/> on a line, turning JSON syntax errors and <see cref="LineProblem"/>s
-    /// into <see cref="DataFormatException"/>s located at <paramref name="file"/> line <paramref name="lineNumber"/>.</summary>
+    /// <summary>Turns a JSON syntax error or a <see cref="LineProblem"/> into a <see cref="DataFormatException"/>
+    /// located at <paramref name="file"/> line <paramref name="lineNumber"/>.</summary>
     public static DataFormatException ToDataError(Exception e, string file, long lineNumber) => e switch
     {
         JsonException j => new DataFormatException(file, lineNumber, CleanMessage(j.Message), j.BytePositionInLine + 1),
         LineProblem p => new DataFormatException(file, lineNumber, p.Message, p.ByteOffset is { } o ? o + 1 : null),
-        // Utf8JsonReader reports invalid UTF-8 inside a string only when it is transcoded.
-        InvalidOperationException => new DataFormatException(file, lineNumber, e.Message),
         _ => throw new ArgumentException("not a line error", nameof(e)),
     };
 
-    public static bool IsLineError(Exception e) => e is JsonException or LineProblem or InvalidOperationException;
+    public static bool IsLineError(Exception e) => e is JsonException or LineProblem;
 
     // System.Text.Json appends " LineNumber: 0 | BytePositionInLine: 37." which is wrong for a JSON Lines file
     // (each line is its own document); the location goes into our own prefix instead.

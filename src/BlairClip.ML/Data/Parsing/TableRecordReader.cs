@@ -181,7 +181,7 @@ internal sealed class JsonLinesRecordReader : TableRecordReader
             var reader = JsonLine.StartObject(line);
             while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
             {
-                names.Add(reader.GetString()!);
+                names.Add(JsonLine.String(ref reader, ref _scratch));
                 reader.Read();
                 reader.Skip();
             }
