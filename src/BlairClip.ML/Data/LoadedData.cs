@@ -34,6 +34,17 @@ public sealed class DataReport
     }
 
     public long Get(string name) => _counts.FirstOrDefault(p => p.Key == name).Value;
+
+    /// <summary>True when <paramref name="name"/> has been set.</summary>
+    public bool Contains(string name) => _counts.Exists(p => p.Key == name);
+
+    /// <summary>An independent copy (a filter extends its input's report without changing it).</summary>
+    public DataReport Clone()
+    {
+        var copy = new DataReport();
+        copy._counts.AddRange(_counts);
+        return copy;
+    }
 }
 
 /// <summary>A loaded data set: user/item id maps, the item table (row = item index; columns <see cref="ItemColumns"/>)

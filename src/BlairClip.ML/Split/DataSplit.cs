@@ -1,4 +1,5 @@
 using BlairClip.ML.Core;
+using BlairClip.ML.Data;
 
 namespace BlairClip.ML.Split;
 
@@ -12,4 +13,6 @@ public sealed class DataSplit(Interactions train, IReadOnlyList<HeldOutItem> val
     public Interactions Train { get; } = train;
     public IReadOnlyList<HeldOutItem> Validation { get; } = validation;
     public IReadOnlyList<HeldOutItem> Test { get; } = test;
+    /// <summary>Counts the split reports (e.g. <c>split_train_only_users</c>); written to run.json.</summary>
+    public DataReport Report { get; init; } = new();
 }

@@ -1,0 +1,217 @@
+using System.Text;
+using System.Text.Json;
+using BlairClip.ML.Core;
+using BlairClip.ML.Data.Parsing;
+
+namespace BlairClip.ML.Data;
+
+/// <summary>Options of <see cref="AmazonReviewsLoader"/> (YAML <c>data: { format: amazon2023, … }</c>).
+/// Paths are relative to the study spec's folder.</summary>
+public sealed record AmazonReviewsOptions
+{
+    /// <summary>(path) Reviews JSON Lines, plain or <c>.jsonl.gz</c>: <c>user_id</c>, <c>parent_asin</c>,
+    /// <c>timestamp</c> (integer ms) required; <c>rating</c> optional.</summary>
+    public string Reviews { get; init; } = "";
+    /// <summary>(path) Item metadata JSON Lines, plain or <c>.gz</c>: <c>parent_asin</c> required.</summary>
+    public string Meta { get; init; } = "";
+    /// <summary>(list of meta fields) Joined in this order into the item text: list fields' strings with single
+    /// spaces, fields with one space; null, missing and empty fields are skipped.</summary>
+    public IReadOnlyList<string> ItemText { get; init; } = ["title", "description", "features"];
+    /// <summary>(error | skip) What a malformed line does.</summary>
+    public BadLinePolicy OnBadLine { get; init; } = BadLinePolicy.Error;
+    /// <summary>(path template, optional) Local image per item, see <see cref="ImagePathTemplate"/>.</summary>
+    public string? Images { get; init; }
+    /// <summary>(interacted | all) Whether meta items without any interaction are in the catalog.</summary>
+    public CatalogScope Catalog { get; init; } = CatalogScope.Interacted;
+}
+
+/// <summary>Loads Amazon Reviews 2023 (McAuley Lab) reviews and item metadata. Both files are streamed line by
+/// line and each line is parsed from its UTF-8 bytes; only ids and item texts are kept.
+/// <para>Report counts: <c>reviews_bad_lines_skipped</c>, <c>meta_bad_lines_skipped</c>,
+/// <c>meta_duplicate_items_ignored</c> (a repeated <c>parent_asin</c>: the first line wins),
+/// <c>interactions_dropped_unknown_item</c> (reviews of items missing from meta), <c>items_without_interactions</c>,
+/// <c>images_found</c>/<c>images_missing</c> (with <c>images</c>), then <c>users</c>, <c>items</c>,
+/// <c>interactions</c>.</para></summary>
+public static class AmazonReviewsLoader
+{
+    private static readonly byte[] UserId = "user_id"u8.ToArray(), ParentAsin = "parent_asin"u8.ToArray(),
+        TimestampField = "timestamp"u8.ToArray(), RatingField = "rating"u8.ToArray(), TitleField = "title"u8.ToArray();
+
+    /// <summary>Loads the data set. The item table has columns ItemId, Title (meta <c>title</c>), Text and ImagePath.</summary>
+    /// <param name="options">What to load.</param>
+    /// <param name="baseDirectory">Folder that relative paths start from (the study spec's folder).</param>
+    /// <exception cref="InvalidOptionException">An empty path, empty <c>item_text</c>, a bad image template, or an
+    /// <c>item_text</c> field that occurs in no meta line.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing (the message names the key).</exception>
+    /// <exception cref="DataFormatException">A malformed line or missing required field with
+    /// <c>on_bad_line: error</c>: "FILE line N: PROBLEM (column C)".</exception>
+    public static LoadedData Load(AmazonReviewsOptions options, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var reviewsPath = DataFile.Resolve(baseDirectory, options.Reviews, "reviews");
+        var metaPath = DataFile.Resolve(baseDirectory, options.Meta, "meta");
+        InvalidOptionException.Check(options.ItemText is { Count: > 0 }, "item_text", options.ItemText?.Count ?? 0,
+            "must list at least one meta field");
+        var images = options.Images is null ? null : ImagePathTemplate.Parse(options.Images);
+
+        var builder = new LoadedDataBuilder();
+        builder.Report.Set("reviews_bad_lines_skipped", 0);
+        builder.Report.Set("meta_bad_lines_skipped", 0);
+        builder.Report.Set("meta_duplicate_items_ignored", 0);
+        builder.Report.Set("interactions_dropped_unknown_item", 0);
+        ReadMeta(options, metaPath, builder);
+        ReadReviews(options, reviewsPath, builder);
+        return builder.Build(options.Catalog, images, baseDirectory);
+    }
+
+    private sealed class MetaState(IReadOnlyList<string> fields)
+    {
+        public readonly byte[][] FieldNames = fields.Select(f => Encoding.UTF8.GetBytes(f)).ToArray();
+        public readonly TextJoiner[] FieldText = fields.Select(_ => new TextJoiner()).ToArray();
+        public readonly bool[] FieldSeen = new bool[fields.Count];
+        public readonly TextJoiner Title = new(), Text = new();
+        public char[] Scratch = new char[256], Id = new char[64];
+        public List<string>? FirstLineFields;
+    }
+
+    private static void ReadMeta(AmazonReviewsOptions options, string path, LoadedDataBuilder builder)
+    {
+        var state = new MetaState(options.ItemText);
+        using var lines = DataFile.OpenLines(path);
+        while (lines.TryReadLine(out var line))
+        {
+            if (IsBlank(line)) continue;
+            try
+            {
+                ParseMetaLine(line, state, builder);
+            }
+            catch (Exception e) when (JsonLine.IsLineError(e))
+            {
+                if (options.OnBadLine == BadLinePolicy.Error) throw JsonLine.ToDataError(e, options.Meta, lines.LineNumber);
+                builder.Report.Add("meta_bad_lines_skipped");
+            }
+        }
+        for (int f = 0; f < options.ItemText.Count; f++)
+            if (!state.FieldSeen[f] && builder.Items.Count > 0)
+                throw new InvalidOptionException("item_text", options.ItemText[f],
+                    $"must name fields of {options.Meta} (its first line has [{string.Join(", ", state.FirstLineFields ?? [])}])");
+    }
+
+    private static void ParseMetaLine(ReadOnlySpan<byte> line, MetaState s, LoadedDataBuilder builder)
+    {
+        var reader = JsonLine.StartObject(line);
+        foreach (var t in s.FieldText) t.Clear();
+        s.Title.Clear();
+        int idLength = -1;
+        bool titleIsField = false;
+        List<string>? names = s.FirstLineFields is null ? new() : null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (names is not null) names.Add(JsonLine.String(ref reader, ref s.Scratch));
+            bool isId = reader.ValueTextEquals(ParentAsin);
+            bool isTitle = reader.ValueTextEquals(TitleField);
+            int field = -1;
+            for (int f = 0; f < s.FieldNames.Length; f++)
+                if (reader.ValueTextEquals(s.FieldNames[f])) { field = f; s.FieldSeen[f] = true; break; }
+            reader.Read();
+            if (isId)
+            {
+                var id = JsonLine.IdChars(ref reader, ref s.Scratch, "parent_asin");
+                if (s.Id.Length < id.Length) s.Id = new char[id.Length * 2];
+                id.CopyTo(s.Id);
+                idLength = id.Length;
+            }
+            else if (field >= 0)
+            {
+                JsonLine.AppendText(ref reader, s.FieldText[field], ref s.Scratch);
+                if (isTitle) titleIsField = true;
+            }
+            else if (isTitle) JsonLine.AppendText(ref reader, s.Title, ref s.Scratch);
+            else reader.Skip();
+        }
+        JsonLine.EndLine(ref reader);
+        if (idLength <= 0)
+            throw new LineProblem(idLength < 0 ? "missing required field 'parent_asin'" : "field 'parent_asin' is empty");
+
+        s.Text.Clear();
+        foreach (var t in s.FieldText) s.Text.Append(t);
+        string title = titleIsField
+            ? s.FieldText[Array.FindIndex(s.FieldNames, n => n.AsSpan().SequenceEqual(TitleField))].ToString()
+            : s.Title.ToString();
+        if (!builder.TryAddItem(s.Id.AsSpan(0, idLength), title, s.Text.ToString()))
+            builder.Report.Add("meta_duplicate_items_ignored");
+        if (names is not null) s.FirstLineFields = names;
+    }
+
+    private static void ReadReviews(AmazonReviewsOptions options, string path, LoadedDataBuilder builder)
+    {
+        char[] user = new char[64], item = new char[64], scratch = new char[64];
+        using var lines = DataFile.OpenLines(path);
+        while (lines.TryReadLine(out var line))
+        {
+            if (IsBlank(line)) continue;
+            try
+            {
+                ParseReviewLine(line, builder, ref user, ref item, ref scratch);
+            }
+            catch (Exception e) when (JsonLine.IsLineError(e))
+            {
+                if (options.OnBadLine == BadLinePolicy.Error) throw JsonLine.ToDataError(e, options.Reviews, lines.LineNumber);
+                builder.Report.Add("reviews_bad_lines_skipped");
+            }
+        }
+    }
+
+    private static void ParseReviewLine(ReadOnlySpan<byte> line, LoadedDataBuilder builder,
+        ref char[] user, ref char[] item, ref char[] scratch)
+    {
+        var reader = JsonLine.StartObject(line);
+        int userLength = -1, itemLength = -1;
+        long timestamp = 0;
+        bool hasTimestamp = false;
+        float rating = float.NaN;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(UserId)) { reader.Read(); userLength = CopyId(ref reader, ref user, ref scratch, "user_id"); }
+            else if (reader.ValueTextEquals(ParentAsin)) { reader.Read(); itemLength = CopyId(ref reader, ref item, ref scratch, "parent_asin"); }
+            else if (reader.ValueTextEquals(TimestampField)) { reader.Read(); timestamp = JsonLine.Timestamp(ref reader, "timestamp", ref scratch); hasTimestamp = true; }
+            else if (reader.ValueTextEquals(RatingField)) { reader.Read(); rating = JsonLine.Rating(ref reader, "rating"); }
+            else { reader.Read(); reader.Skip(); }
+        }
+        JsonLine.EndLine(ref reader);
+        Require(userLength, "user_id");
+        Require(itemLength, "parent_asin");
+        if (!hasTimestamp) throw new LineProblem("missing required field 'timestamp'");
+
+        if (!builder.Items.TryGetIndex(item.AsSpan(0, itemLength), out int itemIndex))
+        {
+            builder.Report.Add("interactions_dropped_unknown_item");
+            return;
+        }
+        builder.AddEvent(user.AsSpan(0, userLength), itemIndex, timestamp, rating);
+    }
+
+    private static int CopyId(ref Utf8JsonReader reader, ref char[] target, ref char[] scratch, string field)
+    {
+        var id = JsonLine.IdChars(ref reader, ref scratch, field);
+        if (target.Length < id.Length) target = new char[id.Length * 2];
+        id.CopyTo(target);
+        return id.Length;
+    }
+
+    private static void Require(int length, string field)
+    {
+        if (length < 0) throw new LineProblem($"missing required field '{field}'");
+        if (length == 0) throw new LineProblem($"field '{field}' is empty");
+    }
+
+    internal static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t"u8).IsEmpty;
+}
+
+/// <summary>Catalog entry points for the data loaders.</summary>
+public static class AmazonReviewsCatalog
+{
+    /// <summary>Loads Amazon Reviews 2023 reviews + meta; see <see cref="AmazonReviewsLoader.Load"/>.</summary>
+    public static LoadedData LoadAmazonReviews(this DataCatalog catalog, AmazonReviewsOptions options, string baseDirectory) =>
+        AmazonReviewsLoader.Load(options, baseDirectory);
+}

@@ -1,0 +1,92 @@
+using BlairClip.ML.Core;
+
+namespace BlairClip.ML.Data.Parsing;
+
+/// <summary>Collects an item table and interaction events while a loader streams its files, then builds the
+/// <see cref="LoadedData"/>: applies the catalog scope, renumbers items densely, resolves image paths and fills
+/// the report. Shared by every loader so they agree on these rules.</summary>
+internal sealed class LoadedDataBuilder
+{
+    public IdInterner Items { get; } = new();
+    public List<string> Titles { get; } = new();
+    public List<string> Texts { get; } = new();
+    public IdInterner Users { get; } = new();
+    public DataReport Report { get; } = new();
+
+    private readonly List<int> _user = new(), _item = new();
+    private readonly List<long> _timestamp = new();
+    private readonly List<float> _rating = new();
+
+    /// <summary>Adds an item row; false (nothing added) when the id is already present.</summary>
+    public bool TryAddItem(ReadOnlySpan<char> id, string title, string text)
+    {
+        if (!Items.TryAdd(id, out _)) return false;
+        Titles.Add(title);
+        Texts.Add(text);
+        return true;
+    }
+
+    /// <summary>Adds an event; <paramref name="item"/> is an index into <see cref="Items"/>.</summary>
+    public void AddEvent(ReadOnlySpan<char> user, int item, long timestamp, float rating)
+    {
+        _user.Add(Users.GetOrAdd(user));
+        _item.Add(item);
+        _timestamp.Add(timestamp);
+        _rating.Add(rating);
+    }
+
+    public int EventCount => _user.Count;
+
+    /// <summary>Builds the data set. Items keep the order in which they were added (item file order); users the
+    /// order of their first event.</summary>
+    public LoadedData Build(CatalogScope catalog, ImagePathTemplate? images, string baseDirectory)
+    {
+        int itemCount = Items.Count;
+        var interacted = new bool[itemCount];
+        foreach (int i in _item) interacted[i] = true;
+        int withoutInteractions = interacted.Count(b => !b);
+        Report.Set("items_without_interactions", withoutInteractions);
+
+        var newIndex = new int[itemCount];
+        var ids = new List<string>(itemCount);
+        for (int i = 0; i < itemCount; i++)
+        {
+            if (catalog == CatalogScope.Interacted && !interacted[i]) { newIndex[i] = -1; continue; }
+            newIndex[i] = ids.Count;
+            ids.Add(Items.Ids[i]);
+        }
+        var titles = new string[ids.Count];
+        var texts = new string[ids.Count];
+        for (int i = 0; i < itemCount; i++)
+            if (newIndex[i] >= 0) { titles[newIndex[i]] = Titles[i]; texts[newIndex[i]] = Texts[i]; }
+
+        var item = _item.ToArray();
+        for (int k = 0; k < item.Length; k++) item[k] = newIndex[item[k]];
+
+        var imagePaths = new string[ids.Count];
+        Array.Fill(imagePaths, "");
+        if (images is not null)
+        {
+            long found = 0;
+            for (int i = 0; i < ids.Count; i++)
+            {
+                var path = Path.GetFullPath(Path.Combine(baseDirectory, images.Expand(ids[i])));
+                if (File.Exists(path)) { imagePaths[i] = path; found++; }
+            }
+            Report.Set("images_found", found);
+            Report.Set("images_missing", ids.Count - found);
+        }
+
+        var idArray = ids.ToArray();
+        var table = new DataView(idArray.Length, [
+            new ScalarColumn<string>(ItemColumns.ItemId, idArray),
+            new ScalarColumn<string>(ItemColumns.Title, titles),
+            new ScalarColumn<string>(ItemColumns.Text, texts),
+            new ScalarColumn<string>(ItemColumns.ImagePath, imagePaths)]);
+        var events = new Interactions(_user.ToArray(), item, _timestamp.ToArray(), _rating.ToArray());
+        Report.Set("users", Users.Count);
+        Report.Set("items", idArray.Length);
+        Report.Set("interactions", events.Count);
+        return new LoadedData(new IdMap(Users.Ids), new IdMap(idArray), table, events, Report);
+    }
+}

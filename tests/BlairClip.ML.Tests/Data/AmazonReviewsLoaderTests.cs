@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using BlairClip.ML.Core;
+using BlairClip.ML.Data;
+using FluentAssertions;
+using Xunit.Abstractions;
+
+namespace BlairClip.ML.Tests.Data;
+
+public class AmazonReviewsLoaderTests(ITestOutputHelper output)
+{
+    private static string Review(string user, string item, long ts, double rating = 5) =>
+        $"{{\"rating\": {rating}, \"title\": \"t\", \"parent_asin\": \"{item}\", \"user_id\": \"{user}\", \"timestamp\": {ts}, \"verified_purchase\": true}}";
+
+    private static readonly string[] Meta =
+    [
+        """{"title": "Red Lipstick", "description": ["Long lasting.", "", "Matte finish."], "features": ["vegan"], "parent_asin": "A1"}""",
+        """{"title": "Beard Oil", "description": [], "features": null, "details": {"Brand": "X"}, "parent_asin": "B2"}""",
+        """{"title": null, "description": ["Only a description"], "features": [], "parent_asin": "C3"}""",
+        """{"title": "Never bought", "description": [], "features": [], "parent_asin": "D4"}""",
+    ];
+
+    private static LoadedData Load(TestFiles f, string reviews = "r.jsonl", string meta = "m.jsonl", Func<AmazonReviewsOptions, AmazonReviewsOptions>? with = null)
+    {
+        var options = new AmazonReviewsOptions { Reviews = reviews, Meta = meta };
+        return AmazonReviewsLoader.Load(with?.Invoke(options) ?? options, f.Dir);
+    }
+
+    [Fact]
+    public void Load_HandFiles_BuildsIdsEventsAndItemTable()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", Review("u1", "B2", 20), Review("u2", "A1", 10, 3), Review("u1", "A1", 30), Review("u3", "C3", 5));
+        var data = Load(f);
+
+        data.Users.Ids.Should().Equal("u1", "u2", "u3");
+        data.Items.Ids.Should().Equal("A1", "B2", "C3"); // meta file order; D4 has no interaction
+        data.Events.User.Should().Equal(0, 1, 0, 2);
+        data.Events.Item.Should().Equal(1, 0, 0, 2);
+        data.Events.Timestamp.Should().Equal(20L, 10L, 30L, 5L);
+        data.Events.Rating.Should().Equal(5f, 3f, 5f, 5f);
+        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray().Should().Equal(
+            "Red Lipstick Long lasting. Matte finish. vegan", "Beard Oil", "Only a description");
+        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Title).Values.ToArray().Should().Equal("Red Lipstick", "Beard Oil", "");
+        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.ImagePath).Values.ToArray().Should().Equal("", "", "");
+        data.Report.Get("items_without_interactions").Should().Be(1);
+    }
+
+    [Fact]
+    public void Load_CatalogAll_KeepsItemsWithoutInteractions()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", Review("u1", "B2", 20));
+        var data = Load(f, with: o => o with { Catalog = CatalogScope.All });
+        data.Items.Ids.Should().Equal("A1", "B2", "C3", "D4");
+        data.Events.Item.Should().Equal(1);
+        data.Report.Get("items_without_interactions").Should().Be(3);
+    }
+
+    [Fact]
+    public void Load_ItemTextFieldsInGivenOrder_ObjectsAsNameValuePairs()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", Review("u1", "B2", 20));
+        var data = Load(f, with: o => o with { ItemText = ["details", "title"] });
+        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text)[0].Should().Be("Brand X Beard Oil");
+    }
+
+    [Fact]
+    public void Load_UnknownItem_DroppedAndCounted()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", Review("u1", "ZZ", 1), Review("u2", "A1", 2), Review("u1", "ZZ", 3));
+        var data = Load(f);
+        data.Report.Get("interactions_dropped_unknown_item").Should().Be(2);
+        data.Users.Ids.Should().Equal("u2"); // u1's only events were dropped, so u1 is not a user
+        data.Events.Count.Should().Be(1);
+    }
+
+    [Fact]
+    public void Load_MalformedLine_ErrorNamesFileLineAndColumn()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("All_Beauty.jsonl", Review("u1", "A1", 1), Review("u1", "B2", 2), "", Review("u2", "A1", 3),
+            """{"user_id": "u3" "parent_asin": "A1", "timestamp": 4}""");
+        var act = () => Load(f, reviews: "All_Beauty.jsonl");
+        var e = act.Should().Throw<DataFormatException>().Which;
+        e.Message.Should().StartWith("All_Beauty.jsonl line 5: ");
+        e.Line.Should().Be(5);
+        // '"parent_asin"' starts at byte offset 17: the reader expected ',' or '}' there.
+        e.Column.Should().Be(18);
+        e.Message.Should().EndWith("(column 18)");
+        e.Message.Should().NotContain("LineNumber");
+    }
+
+    [Theory]
+    [InlineData("""{"parent_asin": "A1", "timestamp": 4}""", "missing required field 'user_id'")]
+    [InlineData("""{"user_id": "u", "timestamp": 4}""", "missing required field 'parent_asin'")]
+    [InlineData("""{"user_id": "u", "parent_asin": "A1"}""", "missing required field 'timestamp'")]
+    [InlineData("""{"user_id": "", "parent_asin": "A1", "timestamp": 4}""", "field 'user_id' is empty")]
+    [InlineData("""{"user_id": "u", "parent_asin": "A1", "timestamp": 4.5}""", "field 'timestamp' must be an integer timestamp, but was 4.5")]
+    [InlineData("""{"user_id": "u", "parent_asin": "A1", "timestamp": 4, "rating": "five"}""", "field 'rating' must be a number or null, but is a string")]
+    [InlineData("""[1, 2]""", "expected a JSON object, but the line starts with an array")]
+    [InlineData("""{"user_id": "u", "parent_asin": "A1", "timestamp": 4} x""", "'x' is invalid after a single JSON value")]
+    public void Load_BadField_ErrorNamesFileLineAndField(string line, string problem)
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", Review("u1", "A1", 1), line);
+        var act = () => Load(f);
+        var e = act.Should().Throw<DataFormatException>().Which;
+        e.Message.Should().StartWith("r.jsonl line 2: ");
+        e.Problem.Should().StartWith(problem);
+    }
+
+    [Fact]
+    public void Load_InvalidUtf8InId_ErrorNamesLine()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        var path = f.Write("r.jsonl", Review("u1", "A1", 1));
+        File.AppendAllBytes(path, [.. "{\"user_id\": \"u"u8, 0xC3, 0x28, .. "\", \"parent_asin\": \"A1\", \"timestamp\": 2}\n"u8]);
+        var act = () => Load(f);
+        act.Should().Throw<DataFormatException>().Which.Message.Should().Be("r.jsonl line 2: invalid UTF-8 in a string (column 13)");
+    }
+
+    [Fact]
+    public void Load_SkipPolicy_SkipsAndCountsBadLines()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", [.. Meta, "{not json", """{"title": "no id"}"""]);
+        f.Write("r.jsonl", Review("u1", "A1", 1), "{\"user_id\": ", Review("u2", "B2", 2), """{"parent_asin": "A1", "timestamp": 4}""");
+        var data = Load(f, with: o => o with { OnBadLine = BadLinePolicy.Skip });
+        data.Events.Count.Should().Be(2);
+        data.Report.Get("reviews_bad_lines_skipped").Should().Be(2);
+        data.Report.Get("meta_bad_lines_skipped").Should().Be(2);
+    }
+
+    [Fact]
+    public void Load_MetaMissingParentAsin_ErrorNamesField()
+    {
+        using var f = new TestFiles();
+        f.Write("meta.jsonl", Meta[0], """{"title": "no id"}""");
+        f.Write("r.jsonl", Review("u1", "A1", 1));
+        var act = () => Load(f, meta: "meta.jsonl");
+        act.Should().Throw<DataFormatException>().WithMessage("meta.jsonl line 2: missing required field 'parent_asin'");
+    }
+
+    [Fact]
+    public void Load_ItemTextFieldInNoLine_ErrorListsFields()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", Review("u1", "A1", 1));
+        var act = () => Load(f, with: o => o with { ItemText = ["title", "descripton"] });
+        act.Should().Throw<InvalidOptionException>().Which.Message.Should()
+            .Contain("`item_text`").And.Contain("'descripton'").And.Contain("[title, description, features, parent_asin]");
+    }
+
+    [Fact]
+    public void Load_GzipFiles_SameAsPlain()
+    {
+        using var f = new TestFiles();
+        string[] reviews = [Review("u1", "B2", 20), Review("u2", "A1", 10, 3)];
+        f.Write("m.jsonl", Meta); f.Write("r.jsonl", reviews);
+        f.Write("m.jsonl.gz", Meta); f.Write("r.jsonl.gz", reviews);
+        var plain = Load(f);
+        var gz = Load(f, "r.jsonl.gz", "m.jsonl.gz");
+        gz.Users.Ids.Should().Equal(plain.Users.Ids);
+        gz.Items.Ids.Should().Equal(plain.Items.Ids);
+        gz.Events.Item.Should().Equal(plain.Events.Item);
+        gz.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray()
+            .Should().Equal(plain.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray());
+    }
+
+    [Fact]
+    public void Load_MissingFile_ErrorNamesKey()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        var act = () => Load(f, reviews: "nope.jsonl");
+        act.Should().Throw<FileNotFoundException>().WithMessage("`reviews`: file 'nope.jsonl' not found*");
+    }
+
+    [Fact]
+    public void Load_ImageTemplate_ResolvesExistingFilesAndCounts()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", Review("u1", "A1", 1), Review("u1", "B2", 2));
+        f.Write("img/A/A1.jpg", "not really a jpeg");
+        var data = Load(f, with: o => o with { Images = "img/{item:0:1}/{item}.jpg" });
+        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.ImagePath).Values.ToArray()
+            .Should().Equal(Path.Combine(f.Dir, "img", "A", "A1.jpg"), "");
+        data.Report.Get("images_found").Should().Be(1);
+        data.Report.Get("images_missing").Should().Be(1);
+    }
+
+    [Fact]
+    public void Load_EmbeddedAllBeautySample_HasPublishedCounts()
+    {
+        var sw = Stopwatch.StartNew();
+        var data = new BlairClipContext().Data.LoadAmazonReviews(
+            new AmazonReviewsOptions { Reviews = "All_Beauty.jsonl", Meta = "meta_All_Beauty.jsonl" }, RepoPaths.AllBeauty);
+        output.WriteLine($"load: {sw.Elapsed.TotalMilliseconds:F1} ms");
+        data.Events.Count.Should().Be(2535);
+        data.Users.Count.Should().Be(253);
+        data.Items.Count.Should().Be(356);
+        data.ItemTable.RowCount.Should().Be(356);
+        data.Report.Get("interactions_dropped_unknown_item").Should().Be(0);
+        data.Report.Get("items_without_interactions").Should().Be(0);
+        data.Items.Ids[0].Should().Be("B08LYT4Q2X"); // first meta line
+        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Title)[0].Should().StartWith("Organic Sweet Almond Oil");
+    }
+}
