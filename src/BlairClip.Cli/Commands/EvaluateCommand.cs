@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BlairClip.ML.Core;
+using BlairClip.ML.Evaluation;
 using BlairClip.ML.Experiments;
 using BlairClip.ML.Experiments.Yaml;
 using BlairClip.ML.Models;

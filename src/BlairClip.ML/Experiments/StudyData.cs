@@ -44,7 +44,7 @@ public sealed class StudyData
         context ??= new BlairClipContext(spec.Seed);
         var loaded = times.Time("load", () => Load(spec.Data, doc, context));
         var filtered = times.Time("filter", () => context.Data.Filter(loaded, spec.Filter));
-        var split = times.Time("split", () => SplitData(spec.Split, filtered, doc));
+        (filtered, var split) = times.Time("split", () => SplitData(spec.Split, filtered, doc, context));
         var train = new RecDataset(filtered.Users, filtered.Items, filtered.ItemTable, split.Train);
         var validation = new Interactions(
             split.Validation.Select(v => v.User).ToArray(), split.Validation.Select(v => v.Item).ToArray(),
@@ -82,15 +82,19 @@ public sealed class StudyData
         }
     }
 
-    private static DataSplit SplitData(SplitSpec split, LoadedData data, SpecDocument doc)
+    /// <summary>Leave-one-out over the filtered events, or the official split files read against the filtered catalog
+    /// (which then replace the events: the official files define users and interactions).</summary>
+    private static (LoadedData, DataSplit) SplitData(SplitSpec split, LoadedData data, SpecDocument doc, BlairClipContext context)
     {
         if (split.Method == SplitMethod.LeaveOneOut)
-            return LeaveOneOutSplit.Apply(data, new LeaveOneOutOptions { Validation = split.Validation });
-        if (split.Train is null || split.Test is null)
-            throw doc.Binder.Error(doc["split"], "'split.method: official' needs 'train' and 'test' (and optionally 'valid') CSV paths.");
-        return OfficialSplitReader.Read(data, new OfficialSplitOptions
         {
-            Train = doc.Resolve(split.Train), Valid = split.Valid is null ? null : doc.Resolve(split.Valid), Test = doc.Resolve(split.Test),
-        });
+            if (split.Train is not null || split.Valid is not null || split.Test is not null)
+                throw doc.Binder.Error(doc["split"], "'split.train/valid/test' are for 'method: official'; leave_one_out computes its own split.");
+            return (data, context.Data.LeaveOneOut(data, new LeaveOneOutOptions { Validation = split.Validation }));
+        }
+        if (split.Train is null || split.Valid is null || split.Test is null)
+            throw doc.Binder.Error(doc["split"], "'split.method: official' needs 'train', 'valid' and 'test' CSV paths.");
+        var official = context.Data.LoadOfficialSplit(new OfficialSplitOptions { Train = split.Train, Valid = split.Valid, Test = split.Test }, doc.Directory, data);
+        return (official.Data, official.Split);
     }
 }

@@ -23,10 +23,12 @@ public sealed class YamlBinder(string file)
     {
         if (node is null || IsNull(node))
         {
-            if (!type.IsValueType || Nullable.GetUnderlyingType(type) is not null) return type == typeof(YamlNode) ? node : null;
+            if (!type.IsValueType || Nullable.GetUnderlyingType(type) is not null) return null;
             throw Error(node, $"'{path}' must not be empty.");
         }
-        if (type == typeof(YamlNode)) return node;
+        if (typeof(YamlNode).IsAssignableFrom(type))
+            return type.IsInstanceOfType(node) ? node
+                : throw Error(node, $"'{path}' must be a {(type == typeof(YamlMappingNode) ? "mapping of keys to values" : type == typeof(YamlSequenceNode) ? "list" : "value")}.");
         var underlying = Nullable.GetUnderlyingType(type);
         if (underlying is not null) return Bind(underlying, node, path);
         if (type == typeof(string)) return Scalar(node, path, "a string");
@@ -42,14 +44,14 @@ public sealed class YamlBinder(string file)
             var s = Scalar(node, path, "an integer");
             if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || (type == typeof(int) && v is < int.MinValue or > int.MaxValue))
                 throw Error(node, $"'{path}' must be an integer, but was '{s}'.");
-            return type == typeof(int) ? (int)v : v;
+            return type == typeof(int) ? (object)(int)v : v;
         }
         if (type == typeof(double) || type == typeof(float))
         {
             var s = Scalar(node, path, "a number");
             if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
                 throw Error(node, $"'{path}' must be a number, but was '{s}'.");
-            return type == typeof(float) ? (float)v : v;
+            return type == typeof(float) ? (object)(float)v : v;
         }
         if (type.IsEnum) return BindEnum(type, node, path);
         if (type.IsArray) return ToArray(type.GetElementType()!, BindList(type.GetElementType()!, node, path));
