@@ -51,7 +51,7 @@ public sealed class SafeTensorsFile : ICheckpoint
         var mapped = MappedFile.Open(path);
         try
         {
-            long headerLength = SafeTensorsHeader.ReadLength(mapped.Length > 8 ? mapped.Span(0, 8) : mapped.Span(0, (int)mapped.Length), mapped.Length, path);
+            long headerLength = SafeTensorsHeader.ReadLength(mapped.Span(0, (int)Math.Min(8, mapped.Length)), mapped.Length, path);
             var header = SafeTensorsHeader.Parse(mapped.Span(8, (int)headerLength), mapped.Length - 8 - headerLength, path);
             return new SafeTensorsFile(path, ReadOnlyMemory<byte>.Empty, mapped, 8 + headerLength, header);
         }

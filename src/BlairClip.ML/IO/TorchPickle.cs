@@ -60,6 +60,9 @@ internal sealed class TorchStateDictPolicy(string source) : IPicklePolicy
     public void CheckGlobal(PickleGlobal global, long position)
     {
         if (Functions.Contains(global) || (global.Module == "torch" && StorageTypes.ContainsKey(global.Name))) return;
+        if (global.Module == "torch" && global.Name.EndsWith("Storage", StringComparison.Ordinal))
+            throw new CheckpointFormatException(
+                $"{source} at byte {position}: storage type '{global}' is not supported (supported: torch.{{{string.Join(",", StorageTypes.Keys)}}}); convert the tensor's dtype before saving.");
         throw new UnsafePickleException(
             $"{source} at byte {position}: global '{global}' is not allowed in a state dict; nothing was executed. Allowed: {Allowed}. " +
             "If you trust this file, convert it to safetensors with PyTorch.", global.ToString());

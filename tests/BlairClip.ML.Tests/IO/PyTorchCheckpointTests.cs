@@ -180,4 +180,16 @@ public class PyTorchCheckpointTests
         var act = () => PyTorchCheckpoint.Open(dir.File("p.bin"));
         act.Should().Throw<CheckpointFormatException>().WithMessage("*p.bin!archive/data.pkl at byte 10: pickle ends without a STOP opcode*");
     }
+
+    [Fact]
+    public void Open_UnsupportedStorageType_ThrowsNamingIt()
+    {
+        using var dir = new TempDir();
+        var pickle = new PickleBuilder().Proto().EmptyDict().Mark()
+            .Tensor("z", "ComplexFloatStorage", "0", 1, 0, [1], [1]).SetItems().Stop().ToArray();
+        TorchZipBuilder.Write(dir.File("complex.bin"), pickle, new Dictionary<string, byte[]> { ["0"] = new byte[8] });
+        var act = () => PyTorchCheckpoint.Open(dir.File("complex.bin"));
+        act.Should().Throw<CheckpointFormatException>().WithMessage("*complex.bin!archive/data.pkl at byte *: storage type 'torch.ComplexFloatStorage' is not supported*")
+            .Which.Should().NotBeOfType<UnsafePickleException>();
+    }
 }
