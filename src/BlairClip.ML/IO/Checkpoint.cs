@@ -16,7 +16,8 @@ public record CheckpointTensorInfo(string Name, SafeTensorDType DType, long[] Sh
 public class CheckpointFormatException(string message) : IOException(message);
 
 /// <summary>A read-only set of named tensors loaded from a model checkpoint (safetensors, <c>pytorch_model.bin</c>,
-/// or a sharded folder of either). Byte spans stay valid until the checkpoint is disposed.</summary>
+/// or a sharded folder of either). Byte spans stay valid until the checkpoint is disposed. Reads may come from
+/// several threads; <see cref="IDisposable.Dispose"/> must not race with them.</summary>
 public interface ICheckpoint : IDisposable
 {
     /// <summary>The file or folder read, for error messages.</summary>
@@ -25,8 +26,10 @@ public interface ICheckpoint : IDisposable
     /// <summary>All tensors, in file order.</summary>
     IReadOnlyList<CheckpointTensorInfo> Tensors { get; }
 
+    /// <summary>Whether a tensor of that exact name exists.</summary>
     bool Contains(string name);
 
+    /// <summary>Dtype and shape of tensor <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No tensor of that name.</exception>
     CheckpointTensorInfo Info(string name);
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Runtime.InteropServices;
 
 namespace BlairClip.ML.IO;
@@ -8,85 +7,84 @@ namespace BlairClip.ML.IO;
 /// holding <c>&lt;archive&gt;/data.pkl</c> (the pickled dict name → tensor), <c>&lt;archive&gt;/data/&lt;key&gt;</c>
 /// (one raw storage per key), <c>&lt;archive&gt;/version</c> and optionally <c>&lt;archive&gt;/byteorder</c>
 /// ("little" when absent). The pickle is read by a restricted reader that builds data only (see
-/// <see cref="UnsafePickleException"/>). Storages are read on first use; views with an offset or strides are copied
-/// once into contiguous bytes; tensors sharing a storage (tied weights) share one read.</summary>
+/// <see cref="UnsafePickleException"/>). The file is memory-mapped: a contiguous tensor of a stored (uncompressed)
+/// little-endian storage — what torch.save writes — is a span into the map, without a copy; strided views, deflated
+/// entries and big-endian storages are converted once into contiguous little-endian bytes and kept. Tensors sharing
+/// a storage (tied weights) read the same bytes.</summary>
 public sealed class PyTorchCheckpoint : ICheckpoint
 {
-    private readonly FileStream _stream;
-    private readonly ZipArchive _zip;
+    private readonly MappedFile _file;
+    private readonly Dictionary<string, ZipEntryLocation> _entries;
     private readonly string _prefix;
     private readonly bool _bigEndian;
     private readonly List<CheckpointTensorInfo> _tensors = new();
     private readonly Dictionary<string, (CheckpointTensorInfo Info, TorchTensor Tensor)> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> _storageBytes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> _views = new(StringComparer.Ordinal);
+
+    /// <summary>Bytes that could not be used in place: strided views (by tensor name), big-endian or deflated
+    /// storages (by "storage:" + key).</summary>
+    private readonly Dictionary<string, byte[]> _converted = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    private PyTorchCheckpoint(string source, FileStream stream, ZipArchive zip, string prefix, bool bigEndian)
+    private PyTorchCheckpoint(string source, MappedFile file, Dictionary<string, ZipEntryLocation> entries, string prefix, bool bigEndian)
     {
-        Source = source; _stream = stream; _zip = zip; _prefix = prefix; _bigEndian = bigEndian;
+        Source = source; _file = file; _entries = entries; _prefix = prefix; _bigEndian = bigEndian;
     }
 
+    /// <inheritdoc/>
     public string Source { get; }
+
+    /// <summary>The state dict's tensors in pickle (insertion) order.</summary>
     public IReadOnlyList<CheckpointTensorInfo> Tensors => _tensors;
 
-    /// <summary>Opens <paramref name="path"/> and reads its pickled state dict (not the tensor data).</summary>
+    /// <summary>Maps <paramref name="path"/> and reads its pickled state dict (not the tensor data).</summary>
     /// <exception cref="UnsafePickleException">The pickle names a global a state dict does not use.</exception>
-    /// <exception cref="CheckpointFormatException">Not a zip (e.g. the legacy pre-1.6 format), no data.pkl, a
-    /// malformed pickle, a top level that is not a flat dict of tensors, or a view outside its storage.</exception>
+    /// <exception cref="CheckpointFormatException">Not a zip (e.g. the legacy pre-1.6 format) or a truncated one, no
+    /// data.pkl, a malformed pickle, a top level that is not a flat dict of tensors, or a view outside its storage.</exception>
     public static PyTorchCheckpoint Open(string path)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var file = MappedFile.Open(path);
         try
         {
-            CheckMagic(stream, path);
-            ZipArchive zip;
-            try { zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
-            catch (InvalidDataException e)
-            {
-                throw new CheckpointFormatException($"{path}: not a readable zip archive ({e.Message}); the file may be truncated.");
-            }
-            var pickles = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList();
+            CheckMagic(file, path);
+            var entries = ZipDirectory.Read(file, path);
+            var pickles = entries.Keys.Where(n => n.EndsWith("/data.pkl", StringComparison.Ordinal) && n.Count(c => c == '/') == 1).ToList();
             if (pickles.Count != 1)
                 throw new CheckpointFormatException(
                     $"{path}: expected exactly one '<archive>/data.pkl' entry as torch.save writes, found {pickles.Count} " +
-                    $"(entries: {CheckpointNames.Sample(zip.Entries.Select(e => e.FullName))}).");
-            string prefix = pickles[0].FullName[..^"data.pkl".Length];
-            bool bigEndian = ReadByteOrder(zip, prefix, path);
-            var ckpt = new PyTorchCheckpoint(path, stream, zip, prefix, bigEndian);
-            ckpt.ReadStateDict(ReadEntry(pickles[0], path));
+                    $"(entries: {CheckpointNames.Sample(entries.Keys)}).");
+            string prefix = pickles[0][..^"data.pkl".Length];
+            bool bigEndian = ReadByteOrder(file, entries, prefix, path);
+            var ckpt = new PyTorchCheckpoint(path, file, entries, prefix, bigEndian);
+            ckpt.ReadStateDict(ZipDirectory.Bytes(file, entries[pickles[0]], path).ToArray());
             return ckpt;
         }
         catch
         {
-            stream.Dispose();
+            file.Dispose();
             throw;
         }
     }
 
-    private static void CheckMagic(FileStream stream, string path)
+    private static void CheckMagic(MappedFile file, string path)
     {
-        Span<byte> magic = stackalloc byte[4];
-        int n = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
-        stream.Position = 0;
-        if (n == 4 && magic.SequenceEqual("PK\x03\x04"u8)) return;
-        if (n >= 1 && magic[0] == 0x80)
+        var magic = file.Span(0, (int)Math.Min(4, file.Length));
+        if (magic.SequenceEqual("PK\x03\x04"u8)) return;
+        if (magic.Length >= 1 && magic[0] == 0x80)
             throw new CheckpointFormatException(
                 $"{path}: legacy torch.save format (a bare pickle, PyTorch < 1.6 or _use_new_zipfile_serialization=False) is not supported; " +
                 "re-save it with PyTorch >= 1.6 or convert it to safetensors.");
-        throw new CheckpointFormatException($"{path}: not a torch.save zip archive (expected 'PK\\x03\\x04', found {Convert.ToHexString(magic[..n])}).");
+        throw new CheckpointFormatException($"{path}: not a torch.save zip archive (expected 'PK\\x03\\x04', found {Convert.ToHexString(magic)}).");
     }
 
-    private static bool ReadByteOrder(ZipArchive zip, string prefix, string path)
+    private static bool ReadByteOrder(MappedFile file, Dictionary<string, ZipEntryLocation> entries, string prefix, string path)
     {
-        var entry = zip.GetEntry(prefix + "byteorder");
-        if (entry is null) return false;
-        var text = System.Text.Encoding.ASCII.GetString(ReadEntry(entry, path)).Trim();
+        if (!entries.TryGetValue(prefix + "byteorder", out var entry)) return false;
+        var text = System.Text.Encoding.ASCII.GetString(ZipDirectory.Bytes(file, entry, path)).Trim();
         return text switch
         {
             "little" => false,
             "big" => true,
-            _ => throw new CheckpointFormatException($"{path}!{entry.FullName}: expected 'little' or 'big', found '{text}'."),
+            _ => throw new CheckpointFormatException($"{path}!{entry.Name}: expected 'little' or 'big', found '{text}'."),
         };
     }
 
@@ -114,7 +112,7 @@ public sealed class PyTorchCheckpoint : ICheckpoint
     private void CheckExtent(string name, TorchTensor t)
     {
         var storage = t.Storage;
-        var entry = _zip.GetEntry($"{_prefix}data/{storage.Key}")
+        var entry = _entries.GetValueOrDefault($"{_prefix}data/{storage.Key}")
             ?? throw new CheckpointFormatException($"{Source}: tensor '{name}' uses storage '{storage.Key}', but the archive has no entry {_prefix}data/{storage.Key}.");
         long size = SafeTensorDTypes.SizeOf(storage.DType);
         if (storage.ElementCount < 0 || storage.ElementCount * size > entry.Length)
@@ -130,62 +128,52 @@ public sealed class PyTorchCheckpoint : ICheckpoint
                 $"{Source}: tensor '{name}' (offset {t.Offset}, size [{string.Join(", ", t.Shape)}], stride [{string.Join(", ", t.Stride)}]) reaches element {last} of storage '{storage.Key}', which has {storage.ElementCount}.");
     }
 
+    /// <inheritdoc/>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <inheritdoc/>
     public CheckpointTensorInfo Info(string name) => Find(name).Info;
 
-    /// <summary>Contiguous little-endian bytes: a slice of the storage when the view is contiguous, else a copy made
-    /// once. Valid until <see cref="Dispose"/>.</summary>
+    /// <summary>Contiguous little-endian bytes: a span into the memory map when the view is contiguous and its
+    /// storage stored little-endian and uncompressed, else a copy made once. Valid until <see cref="Dispose"/>.</summary>
     public ReadOnlySpan<byte> GetBytes(string name)
     {
         var (info, t) = Find(name);
-        lock (_storageBytes)
+        int size = SafeTensorDTypes.SizeOf(info.DType);
+        lock (_converted)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_converted.TryGetValue(name, out var view)) return view;
             var storage = StorageBytes(t.Storage);
-            int size = SafeTensorDTypes.SizeOf(info.DType);
-            if (t.IsContiguous) return storage.AsSpan((int)(t.Offset * size), (int)info.ByteCount);
-            if (!_views.TryGetValue(name, out var view))
-            {
-                view = StridedCopy.Gather(storage, size, t.Offset, t.Shape, t.Stride);
-                _views[name] = view;
-            }
+            if (t.IsContiguous) return storage.Slice((int)(t.Offset * size), (int)info.ByteCount);
+            view = StridedCopy.Gather(storage, size, t.Offset, t.Shape, t.Stride);
+            _converted[name] = view;
             return view;
         }
     }
 
+    /// <inheritdoc/>
     public float[] GetSingle(string name) => SafeTensorDTypes.ToSingle(GetBytes(name), Info(name).DType);
 
     private (CheckpointTensorInfo Info, TorchTensor Tensor) Find(string name) =>
         _byName.TryGetValue(name, out var e) ? e
             : throw new KeyNotFoundException($"{Source}: no tensor '{name}' (has {_byName.Count}: {CheckpointNames.Sample(_byName.Keys)}).");
 
-    private byte[] StorageBytes(TorchStorage storage)
+    /// <summary>The storage's [ElementCount · size] little-endian bytes: in place, or converted once and kept.</summary>
+    private ReadOnlySpan<byte> StorageBytes(TorchStorage storage)
     {
-        if (_storageBytes.TryGetValue(storage.Key, out var bytes)) return bytes;
-        var entry = _zip.GetEntry($"{_prefix}data/{storage.Key}")!;
+        string key = "storage:" + storage.Key;
+        if (_converted.TryGetValue(key, out var converted)) return converted;
+        var entry = _entries[$"{_prefix}data/{storage.Key}"];
         long length = storage.ElementCount * SafeTensorDTypes.SizeOf(storage.DType);
-        if (length > Array.MaxLength)
-            throw new NotSupportedException($"{Source}: storage '{storage.Key}' has {length} bytes, more than one array can hold (2 GiB).");
-        bytes = ReadEntry(entry, Source, (int)length);
-        if (_bigEndian) SwapToLittleEndian(bytes, storage.DType);
-        _storageBytes[storage.Key] = bytes;
-        return bytes;
-    }
-
-    private static byte[] ReadEntry(ZipArchiveEntry entry, string source, int? length = null)
-    {
-        var bytes = new byte[length ?? checked((int)entry.Length)];
-        try
-        {
-            using var s = entry.Open();
-            s.ReadExactly(bytes);
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-        {
-            throw new CheckpointFormatException($"{source}!{entry.FullName}: cannot read {bytes.Length} bytes ({e.Message}); the file may be truncated or corrupt.");
-        }
-        return bytes;
+        if (length > int.MaxValue)
+            throw new NotSupportedException($"{Source}: storage '{storage.Key}' has {length} bytes, more than one span can address (2 GiB).");
+        var bytes = ZipDirectory.Bytes(_file, entry, Source)[..(int)length];
+        if (entry.Method == 0 && !_bigEndian) return bytes;
+        converted = bytes.ToArray();
+        if (_bigEndian) SwapToLittleEndian(converted, storage.DType);
+        _converted[key] = converted;
+        return converted;
     }
 
     private static void SwapToLittleEndian(byte[] bytes, SafeTensorDType dtype)
@@ -198,16 +186,15 @@ public sealed class PyTorchCheckpoint : ICheckpoint
         }
     }
 
+    /// <summary>Unmaps the file and drops converted copies; spans obtained before must not be used afterwards.</summary>
     public void Dispose()
     {
-        lock (_storageBytes)
+        lock (_converted)
         {
             if (_disposed) return;
             _disposed = true;
-            _zip.Dispose();
-            _stream.Dispose();
-            _storageBytes.Clear();
-            _views.Clear();
+            _file.Dispose();
+            _converted.Clear();
         }
     }
 }

@@ -73,6 +73,7 @@ public sealed class SafeTensorsFile : ICheckpoint
         return new SafeTensorsFile(source, buffer, null, 8 + headerLength, header);
     }
 
+    /// <inheritdoc/>
     public bool Contains(string name) => _infos.ContainsKey(name);
 
     /// <exception cref="KeyNotFoundException">No tensor of that name; the message lists some that exist.</exception>

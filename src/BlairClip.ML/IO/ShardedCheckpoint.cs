@@ -25,7 +25,10 @@ public sealed class ShardedCheckpoint : ICheckpoint
         }
     }
 
+    /// <inheritdoc/>
     public string Source { get; }
+
+    /// <summary>The tensors of the weight map, in its order.</summary>
     public IReadOnlyList<CheckpointTensorInfo> Tensors => _tensors;
 
     /// <summary>Opens the index at <paramref name="indexPath"/> and every shard it names.</summary>
@@ -88,6 +91,8 @@ public sealed class ShardedCheckpoint : ICheckpoint
                 var file = p.Value.GetString()!;
                 if (file.Length == 0 || Path.IsPathRooted(file) || file.Contains("..") || file.IndexOfAny(['/', '\\']) >= 0)
                     throw new CheckpointFormatException($"{indexPath}: weight_map['{p.Name}'] = '{file}' must be a file name beside the index.");
+                if (file.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
+                    throw new CheckpointFormatException($"{indexPath}: weight_map['{p.Name}'] = '{file}' names an index, expected a .safetensors or .bin shard.");
                 result.Add((p.Name, file));
             }
             if (result.Count == 0) throw new CheckpointFormatException($"{indexPath}: weight_map is empty.");
@@ -95,18 +100,23 @@ public sealed class ShardedCheckpoint : ICheckpoint
         }
     }
 
+    /// <inheritdoc/>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <inheritdoc/>
     public CheckpointTensorInfo Info(string name) => Find(name).Info;
 
+    /// <inheritdoc/>
     public ReadOnlySpan<byte> GetBytes(string name) => Find(name).Shard.GetBytes(name);
 
+    /// <inheritdoc/>
     public float[] GetSingle(string name) => Find(name).Shard.GetSingle(name);
 
     private (ICheckpoint Shard, CheckpointTensorInfo Info) Find(string name) =>
         _byName.TryGetValue(name, out var e) ? e
             : throw new KeyNotFoundException($"{Source}: no tensor '{name}' (has {_byName.Count}: {CheckpointNames.Sample(_byName.Keys)}).");
 
+    /// <summary>Disposes every shard.</summary>
     public void Dispose()
     {
         foreach (var s in _shards) s.Dispose();

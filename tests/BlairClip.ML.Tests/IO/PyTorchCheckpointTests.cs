@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BlairClip.ML.IO;
 using FluentAssertions;
@@ -26,7 +27,7 @@ public class PyTorchCheckpointTests
     }
 
     /// <summary>Storage "0" holds floats 0..11; views over it exercise offset, strides and sharing.</summary>
-    private static void WriteViews(string path, string? byteOrder = null)
+    private static void WriteViews(string path, string? byteOrder = null, CompressionLevel level = CompressionLevel.NoCompression)
     {
         var pickle = new PickleBuilder().Proto()
             .Global("collections", "OrderedDict").EmptyTuple().Reduce()
@@ -57,17 +58,18 @@ public class PyTorchCheckpointTests
             ["2"] = Order(MemoryMarshal.AsBytes<long>([7L, -1L]).ToArray(), 8),
             ["3"] = [1, 0, 1],
         };
-        TorchZipBuilder.Write(path, pickle, storages, byteOrder);
+        TorchZipBuilder.Write(path, pickle, storages, byteOrder, level: level);
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("little")]
-    [InlineData("big")]
-    public void Open_OffsetStrideAndSharedStorage_MaterialisesContiguousLittleEndian(string? byteOrder)
+    [InlineData(null, CompressionLevel.NoCompression)]
+    [InlineData("little", CompressionLevel.NoCompression)]
+    [InlineData("big", CompressionLevel.NoCompression)]
+    [InlineData(null, CompressionLevel.Optimal)]
+    public void Open_OffsetStrideAndSharedStorage_MaterialisesContiguousLittleEndian(string? byteOrder, CompressionLevel level)
     {
         using var dir = new TempDir();
-        WriteViews(dir.File("views.bin"), byteOrder);
+        WriteViews(dir.File("views.bin"), byteOrder, level);
         using var c = PyTorchCheckpoint.Open(dir.File("views.bin"));
 
         c.Tensors.Select(t => t.Name).Should().Equal("full", "tied", "transposed", "row1", "column2", "scalar", "bf16", "ids", "mask");
@@ -85,6 +87,33 @@ public class PyTorchCheckpointTests
         MemoryMarshal.Cast<byte, long>(c.GetBytes("ids")).ToArray().Should().Equal(7L, -1L);
         c.Info("mask").DType.Should().Be(SafeTensorDType.BOOL);
         c.GetBytes("mask").ToArray().Should().Equal((byte)1, (byte)0, (byte)1);
+    }
+
+    [Fact]
+    public void GetBytes_StoredLittleEndian_IsZeroCopyAndSharedByTiedTensors()
+    {
+        using var dir = new TempDir();
+        WriteViews(dir.File("views.bin"));
+        using var c = PyTorchCheckpoint.Open(dir.File("views.bin"));
+        ref readonly byte full = ref MemoryMarshal.GetReference(c.GetBytes("full"));
+        ref readonly byte tied = ref MemoryMarshal.GetReference(c.GetBytes("tied"));
+        ref readonly byte row1 = ref MemoryMarshal.GetReference(c.GetBytes("row1"));
+        Unsafe.AreSame(in full, in tied).Should().BeTrue("tied weights share one storage");
+        Unsafe.ByteOffset(in full, in row1).Should().Be(4 * sizeof(float), "row1 starts 4 elements into the same storage");
+    }
+
+    [Theory]
+    [InlineData("tiny-roberta/pytorch_model.bin")]
+    [InlineData("tiny-roberta/model.safetensors")]
+    public void GetBytes_RealFile_DoesNotCopyTheTensor(string relative)
+    {
+        using var c = Checkpoint.Open(CheckpointFixtures.Path_(relative));
+        const string name = "embeddings.word_embeddings.weight"; // [50265, 16] F32 = 3,216,960 bytes
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int length = c.GetBytes(name).Length;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        length.Should().Be(50265 * 16 * 4);
+        allocated.Should().BeLessThan(length / 100, "the span points into the memory-mapped file");
     }
 
     [Theory]

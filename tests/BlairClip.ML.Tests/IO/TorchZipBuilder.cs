@@ -80,13 +80,14 @@ internal sealed class PickleBuilder
 /// <c>archive/version</c>, optional <c>archive/byteorder</c>.</summary>
 internal static class TorchZipBuilder
 {
-    public static void Write(string path, byte[] pickle, IReadOnlyDictionary<string, byte[]> storages, string? byteOrder = null, string archive = "archive")
+    public static void Write(string path, byte[] pickle, IReadOnlyDictionary<string, byte[]> storages, string? byteOrder = null,
+        string archive = "archive", CompressionLevel level = CompressionLevel.NoCompression)
     {
         using var file = File.Create(path);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
         void Add(string name, byte[] bytes)
         {
-            using var s = zip.CreateEntry($"{archive}/{name}", CompressionLevel.NoCompression).Open();
+            using var s = zip.CreateEntry($"{archive}/{name}", level).Open();
             s.Write(bytes);
         }
         Add("data.pkl", pickle);
