@@ -1,179 +1,103 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 
 namespace BlairClip.ML.IO;
 
-/// <summary>Element types of the safetensors format (names as they appear in the header).</summary>
-public enum SafeTensorDType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL }
-
-/// <summary>Header entry of one tensor: dtype, shape and byte range relative to the start of the data section.</summary>
+/// <summary>Header entry of one tensor: dtype, shape and byte range [Begin, End) relative to the start of the data section.</summary>
 public sealed record SafeTensorInfo(string Name, SafeTensorDType DType, long[] Shape, long Begin, long End)
+    : CheckpointTensorInfo(Name, DType, Shape);
+
+/// <summary>Thrown for a file that is not valid safetensors; the message names the file, the tensor and the problem.</summary>
+public sealed class SafeTensorsFormatException(string message) : CheckpointFormatException(message);
+
+/// <summary>A safetensors file: header entries and access to each tensor's little-endian bytes, either parsed from a
+/// buffer (<see cref="Parse"/>, <see cref="Load"/>) or memory-mapped (<see cref="Open"/>, zero-copy). Spans returned
+/// by <see cref="GetBytes"/> point into that buffer or map and are valid until <see cref="Dispose"/>.</summary>
+public sealed class SafeTensorsFile : ICheckpoint
 {
-    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
-}
-
-/// <summary>Thrown for a file that is not valid safetensors; the message names the file and the problem.</summary>
-public sealed class SafeTensorsFormatException(string message) : IOException(message);
-
-/// <summary>Sizes and .NET types of <see cref="SafeTensorDType"/>.</summary>
-public static class SafeTensorDTypes
-{
-    public static int SizeOf(SafeTensorDType t) => t switch
-    {
-        SafeTensorDType.F64 or SafeTensorDType.I64 => 8,
-        SafeTensorDType.F32 or SafeTensorDType.I32 => 4,
-        SafeTensorDType.F16 or SafeTensorDType.BF16 or SafeTensorDType.I16 => 2,
-        _ => 1,
-    };
-
-    /// <summary>The dtype stored for .NET element type <typeparamref name="T"/> (bf16 has no .NET type: use raw bytes).</summary>
-    public static SafeTensorDType Of<T>() where T : unmanaged =>
-        typeof(T) == typeof(float) ? SafeTensorDType.F32
-        : typeof(T) == typeof(double) ? SafeTensorDType.F64
-        : typeof(T) == typeof(Half) ? SafeTensorDType.F16
-        : typeof(T) == typeof(long) ? SafeTensorDType.I64
-        : typeof(T) == typeof(int) ? SafeTensorDType.I32
-        : typeof(T) == typeof(short) ? SafeTensorDType.I16
-        : typeof(T) == typeof(sbyte) ? SafeTensorDType.I8
-        : typeof(T) == typeof(byte) ? SafeTensorDType.U8
-        : typeof(T) == typeof(bool) ? SafeTensorDType.BOOL
-        : throw new NotSupportedException($"No safetensors dtype for {typeof(T).Name}.");
-}
-
-/// <summary>Builds a safetensors file: an 8-byte little-endian header length, a JSON header
-/// <c>{"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}}</c> padded with
-/// spaces to a multiple of 8, then the tensors' little-endian bytes in header order.</summary>
-public sealed class SafeTensorsWriter
-{
-    private readonly List<(string Name, SafeTensorDType DType, long[] Shape, byte[] Bytes)> _tensors = new();
-
-    /// <summary>Free-form string metadata stored under <c>__metadata__</c>.</summary>
-    public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Adds a tensor of shape <paramref name="shape"/> (element count must match).</summary>
-    public SafeTensorsWriter Add<T>(string name, ReadOnlySpan<T> data, params long[] shape) where T : unmanaged =>
-        AddRaw(name, SafeTensorDTypes.Of<T>(), MemoryMarshal.AsBytes(data), shape);
-
-    /// <summary>Adds a tensor from its raw little-endian bytes (any dtype, e.g. BF16).</summary>
-    public SafeTensorsWriter AddRaw(string name, SafeTensorDType dtype, ReadOnlySpan<byte> bytes, params long[] shape)
-    {
-        if (name == "__metadata__" || _tensors.Any(t => t.Name == name))
-            throw new ArgumentException($"Tensor name '{name}' is reserved or used twice.", nameof(name));
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        if (count * SafeTensorDTypes.SizeOf(dtype) != bytes.Length)
-            throw new ArgumentException($"Tensor '{name}': shape [{string.Join(", ", shape)}] of {dtype} needs {count * SafeTensorDTypes.SizeOf(dtype)} bytes, got {bytes.Length}.");
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Big-endian hosts are not supported.");
-        _tensors.Add((name, dtype, shape.ToArray(), bytes.ToArray()));
-        return this;
-    }
-
-    public void WriteTo(Stream stream)
-    {
-        var header = new Dictionary<string, object>(StringComparer.Ordinal);
-        if (Metadata.Count > 0) header["__metadata__"] = Metadata;
-        long offset = 0;
-        foreach (var t in _tensors)
-        {
-            header[t.Name] = new Dictionary<string, object>
-            {
-                ["dtype"] = t.DType.ToString(), ["shape"] = t.Shape, ["data_offsets"] = new[] { offset, offset + t.Bytes.Length },
-            };
-            offset += t.Bytes.Length;
-        }
-        var json = JsonSerializer.SerializeToUtf8Bytes(header);
-        int padded = (json.Length + 7) / 8 * 8;
-        Span<byte> len = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(len, padded);
-        stream.Write(len);
-        stream.Write(json);
-        for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-        foreach (var t in _tensors) stream.Write(t.Bytes);
-    }
-
-    /// <summary>Writes to <paramref name="path"/> atomically (temp file, then rename).</summary>
-    public void Save(string path) => AtomicFile.Write(path, WriteTo);
-
-    public byte[] ToArray()
-    {
-        using var ms = new MemoryStream();
-        WriteTo(ms);
-        return ms.ToArray();
-    }
-}
-
-/// <summary>A parsed safetensors buffer: header entries and typed access to each tensor's data.</summary>
-public sealed class SafeTensorsFile
-{
-    private readonly ReadOnlyMemory<byte> _data;
+    private readonly ReadOnlyMemory<byte> _buffer;
+    private readonly MappedFile? _mapped;
+    private readonly long _dataStart;
+    private readonly List<SafeTensorInfo> _ordered;
     private readonly Dictionary<string, SafeTensorInfo> _infos;
 
-    private SafeTensorsFile(string source, ReadOnlyMemory<byte> data, Dictionary<string, SafeTensorInfo> infos, Dictionary<string, string> metadata)
+    private SafeTensorsFile(string source, ReadOnlyMemory<byte> buffer, MappedFile? mapped, long dataStart, SafeTensorsHeader header)
     {
-        Source = source; _data = data; _infos = infos; Metadata = metadata;
+        Source = source; _buffer = buffer; _mapped = mapped; _dataStart = dataStart;
+        _ordered = header.Tensors; Metadata = header.Metadata;
+        _infos = _ordered.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
     /// <summary>File name or description used in error messages.</summary>
     public string Source { get; }
-    public IReadOnlyDictionary<string, string> Metadata { get; }
-    public IReadOnlyCollection<SafeTensorInfo> Tensors => _infos.Values;
 
+    /// <summary>The <c>__metadata__</c> strings (e.g. <c>format: pt</c>); empty when absent.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Tensor entries in file order (by data offset).</summary>
+    public IReadOnlyList<SafeTensorInfo> Tensors => _ordered;
+
+    IReadOnlyList<CheckpointTensorInfo> ICheckpoint.Tensors => _ordered;
+
+    /// <summary>Reads the whole file into memory and parses it (prefer <see cref="Open"/> for large files).</summary>
+    /// <exception cref="SafeTensorsFormatException">See <see cref="Parse"/>.</exception>
     public static SafeTensorsFile Load(string path) => Parse(File.ReadAllBytes(path), path);
 
+    /// <summary>Memory-maps <paramref name="path"/> and parses its header; tensor bytes are never copied.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="SafeTensorsFormatException">See <see cref="Parse"/>.</exception>
+    public static SafeTensorsFile Open(string path)
+    {
+        var mapped = MappedFile.Open(path);
+        try
+        {
+            long headerLength = SafeTensorsHeader.ReadLength(mapped.Span(0, (int)Math.Min(8, mapped.Length)), mapped.Length, path);
+            var header = SafeTensorsHeader.Parse(mapped.Span(8, (int)headerLength), mapped.Length - 8 - headerLength, path);
+            return new SafeTensorsFile(path, ReadOnlyMemory<byte>.Empty, mapped, 8 + headerLength, header);
+        }
+        catch
+        {
+            mapped.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Parses a whole safetensors buffer. <paramref name="source"/> names it in errors.</summary>
-    /// <exception cref="SafeTensorsFormatException">Truncated, malformed header, or out-of-range offsets.</exception>
+    /// <exception cref="SafeTensorsFormatException">Truncated file; header length beyond the file; malformed JSON;
+    /// unknown dtype; shape and byte range disagreeing; offsets out of range, overlapping or leaving holes.</exception>
     public static SafeTensorsFile Parse(ReadOnlyMemory<byte> buffer, string source)
     {
         var span = buffer.Span;
-        if (span.Length < 8) throw new SafeTensorsFormatException($"{source}: truncated safetensors file ({span.Length} bytes, no header length).");
-        long headerLen = BinaryPrimitives.ReadInt64LittleEndian(span);
-        if (headerLen < 2 || 8 + headerLen > span.Length)
-            throw new SafeTensorsFormatException($"{source}: header length {headerLen} does not fit in the file of {span.Length} bytes (truncated or not safetensors).");
-        var infos = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var data = buffer[(int)(8 + headerLen)..];
-        try
-        {
-            using var doc = JsonDocument.Parse(buffer.Slice(8, (int)headerLen));
-            foreach (var prop in doc.RootElement.EnumerateObject())
-            {
-                if (prop.Name == "__metadata__")
-                {
-                    foreach (var m in prop.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
-                    continue;
-                }
-                var dtypeName = prop.Value.GetProperty("dtype").GetString();
-                if (!Enum.TryParse<SafeTensorDType>(dtypeName, out var dtype))
-                    throw new SafeTensorsFormatException($"{source}: tensor '{prop.Name}' has unknown dtype '{dtypeName}'.");
-                var shape = prop.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                var offsets = prop.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                var info = new SafeTensorInfo(prop.Name, dtype, shape, offsets[0], offsets[1]);
-                if (offsets.Length != 2 || info.Begin < 0 || info.End < info.Begin || info.End > data.Length)
-                    throw new SafeTensorsFormatException($"{source}: tensor '{prop.Name}' data_offsets [{string.Join(", ", offsets)}] lie outside the {data.Length} data bytes (truncated file?).");
-                if (info.End - info.Begin != info.ElementCount * SafeTensorDTypes.SizeOf(dtype))
-                    throw new SafeTensorsFormatException($"{source}: tensor '{prop.Name}' of shape [{string.Join(", ", shape)}] {dtype} spans {info.End - info.Begin} bytes.");
-                infos[prop.Name] = info;
-            }
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new SafeTensorsFormatException($"{source}: malformed safetensors header: {e.Message}");
-        }
-        return new SafeTensorsFile(source, data, infos, metadata);
+        long headerLength = SafeTensorsHeader.ReadLength(span[..Math.Min(8, span.Length)], span.Length, source);
+        var header = SafeTensorsHeader.Parse(span.Slice(8, (int)headerLength), span.Length - 8 - headerLength, source);
+        return new SafeTensorsFile(source, buffer, null, 8 + headerLength, header);
     }
 
+    /// <inheritdoc/>
     public bool Contains(string name) => _infos.ContainsKey(name);
 
+    /// <exception cref="KeyNotFoundException">No tensor of that name; the message lists some that exist.</exception>
     public SafeTensorInfo Info(string name) => _infos.TryGetValue(name, out var i) ? i
-        : throw new KeyNotFoundException($"{Source}: no tensor '{name}' (has: {string.Join(", ", _infos.Keys)}).");
+        : throw new KeyNotFoundException($"{Source}: no tensor '{name}' (has {_infos.Count}: {CheckpointNames.Sample(_infos.Keys)}).");
 
-    /// <summary>The raw little-endian bytes of tensor <paramref name="name"/>.</summary>
+    CheckpointTensorInfo ICheckpoint.Info(string name) => Info(name);
+
+    /// <summary>The raw little-endian, row-major bytes of tensor <paramref name="name"/>, without a copy.</summary>
+    /// <exception cref="KeyNotFoundException">No such tensor.</exception>
+    /// <exception cref="NotSupportedException">The tensor is 2 GiB or larger (a span cannot hold it).</exception>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
     public ReadOnlySpan<byte> GetBytes(string name)
     {
         var i = Info(name);
-        return _data.Span[(int)i.Begin..(int)i.End];
+        long length = i.End - i.Begin;
+        if (length > int.MaxValue)
+            throw new NotSupportedException($"{Source}: tensor '{name}' spans {length} bytes, more than one span can address (2 GiB).");
+        return _mapped is null
+            ? _buffer.Span.Slice((int)(_dataStart + i.Begin), (int)length)
+            : _mapped.Span(_dataStart + i.Begin, (int)length);
     }
+
+    /// <summary>Tensor <paramref name="name"/> as float32 (see <see cref="SafeTensorDTypes.ToSingle(ReadOnlySpan{byte}, SafeTensorDType)"/>).</summary>
+    public float[] GetSingle(string name) => SafeTensorDTypes.ToSingle(GetBytes(name), Info(name).DType);
 
     /// <summary>Copies tensor <paramref name="name"/> out as <typeparamref name="T"/>; its dtype must match.</summary>
     /// <exception cref="InvalidDataException">The stored dtype is not <typeparamref name="T"/>'s.</exception>
@@ -184,4 +108,7 @@ public sealed class SafeTensorsFile
             throw new InvalidDataException($"{Source}: tensor '{name}' is {i.DType}, not {SafeTensorDTypes.Of<T>()}.");
         return MemoryMarshal.Cast<byte, T>(GetBytes(name)).ToArray();
     }
+
+    /// <summary>Unmaps a file opened with <see cref="Open"/>; spans obtained before are invalid afterwards.</summary>
+    public void Dispose() => _mapped?.Dispose();
 }
