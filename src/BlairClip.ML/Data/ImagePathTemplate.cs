@@ -13,6 +13,7 @@ public sealed class ImagePathTemplate
 
     private ImagePathTemplate(string template, (string, int, int)[] parts) { Template = template; _parts = parts; }
 
+    /// <summary>The template as written in the spec.</summary>
     public string Template { get; }
 
     /// <summary>Parses <paramref name="template"/>.</summary>

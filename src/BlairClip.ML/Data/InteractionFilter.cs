@@ -38,6 +38,8 @@ public sealed record InteractionFilterOptions
 /// <c>interactions</c> are updated.</para></summary>
 public sealed class InteractionFilter(InteractionFilterOptions options)
 {
+    /// <summary>The validated options.</summary>
+    /// <exception cref="InvalidOptionException">A negative minimum or a k below 1 (raised by the constructor).</exception>
     public InteractionFilterOptions Options { get; } = Validate(options);
 
     private static InteractionFilterOptions Validate(InteractionFilterOptions o)

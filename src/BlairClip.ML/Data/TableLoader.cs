@@ -139,7 +139,7 @@ public static class TableLoader
             var itemId = reader.Get(item).Trim();
             if (itemId.IsEmpty && Bad(reader, options.OnBadLine, builder.Report, skipped, $"column '{map.Item}' (interactions.item) is empty")) continue;
             int itemIndex;
-            if (!hasItemFile) itemIndex = builder.Items.TryAdd(itemId, out int added) ? AddBareItem(builder, added) : added;
+            if (!hasItemFile) itemIndex = builder.GetOrAddBareItem(itemId);
             else if (!builder.Items.TryGetIndex(itemId, out itemIndex))
             {
                 builder.Report.Add("interactions_dropped_unknown_item");
@@ -152,13 +152,6 @@ public static class TableLoader
     }
 
     private static string Describe(TimestampKind k) => k == TimestampKind.Integer ? "an integer" : "an ISO date";
-
-    private static int AddBareItem(LoadedDataBuilder builder, int index)
-    {
-        builder.Titles.Add("");
-        builder.Texts.Add("");
-        return index;
-    }
 
     /// <summary>Reads the next record, skipping (and counting) malformed ones under <see cref="BadLinePolicy.Skip"/>.</summary>
     private static bool Next(TableRecordReader reader, BadLinePolicy policy, DataReport report, string counter)

@@ -20,6 +20,7 @@ public sealed record LeaveOneOutOptions
 /// <para>Training events keep file order; held-out lists are ordered by user index.</para></summary>
 public sealed class LeaveOneOutSplit(LeaveOneOutOptions options)
 {
+    /// <summary>The options the split was created with.</summary>
     public LeaveOneOutOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>Splits <paramref name="data"/>'s events.</summary>

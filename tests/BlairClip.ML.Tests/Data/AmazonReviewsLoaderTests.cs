@@ -178,6 +178,23 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Load_MultiMemberGzipFromGzipTool_ReadsEveryLine()
+    {
+        var fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "data", "All_Beauty.head30.jsonl.gz");
+        var data = AmazonReviewsLoader.Load(new AmazonReviewsOptions
+        {
+            Reviews = fixture, Meta = Path.Combine(RepoPaths.AllBeauty, "meta_All_Beauty.jsonl"), Catalog = CatalogScope.Interacted,
+        }, RepoPaths.AllBeauty);
+        data.Events.Count.Should().Be(30);
+        data.Users.Count.Should().Be(3);
+        data.Items.Count.Should().Be(29);
+        // Line 30 (second gzip member): AFJBKPK5W56XWSNPQU2WW66ISWYQ, B08SQ31H8P, 1615701950469.
+        data.Users[data.Events.User[29]].Should().Be("AFJBKPK5W56XWSNPQU2WW66ISWYQ");
+        data.Items[data.Events.Item[29]].Should().Be("B08SQ31H8P");
+        data.Events.Timestamp[29].Should().Be(1615701950469);
+    }
+
+    [Fact]
     public void Load_MissingFile_ErrorNamesKey()
     {
         using var f = new TestFiles();

@@ -8,8 +8,7 @@ namespace BlairClip.ML.Data.Parsing;
 internal sealed class LoadedDataBuilder
 {
     public IdInterner Items { get; } = new();
-    public List<string> Titles { get; } = new();
-    public List<string> Texts { get; } = new();
+    private readonly List<string> _titles = new(), _texts = new();
     public IdInterner Users { get; } = new();
     public DataReport Report { get; } = new();
 
@@ -21,9 +20,18 @@ internal sealed class LoadedDataBuilder
     public bool TryAddItem(ReadOnlySpan<char> id, string title, string text)
     {
         if (!Items.TryAdd(id, out _)) return false;
-        Titles.Add(title);
-        Texts.Add(text);
+        _titles.Add(title);
+        _texts.Add(text);
         return true;
+    }
+
+    /// <summary>The index of item <paramref name="id"/>, adding it with no title or text when new (for data
+    /// without an item file).</summary>
+    public int GetOrAddBareItem(ReadOnlySpan<char> id)
+    {
+        if (Items.TryGetIndex(id, out int index)) return index;
+        TryAddItem(id, "", "");
+        return Items.Count - 1;
     }
 
     /// <summary>Adds an event; <paramref name="item"/> is an index into <see cref="Items"/>.</summary>
@@ -58,7 +66,7 @@ internal sealed class LoadedDataBuilder
         var titles = new string[ids.Count];
         var texts = new string[ids.Count];
         for (int i = 0; i < itemCount; i++)
-            if (newIndex[i] >= 0) { titles[newIndex[i]] = Titles[i]; texts[newIndex[i]] = Texts[i]; }
+            if (newIndex[i] >= 0) { titles[newIndex[i]] = _titles[i]; texts[newIndex[i]] = _texts[i]; }
 
         var item = _item.ToArray();
         for (int k = 0; k < item.Length; k++) item[k] = newIndex[item[k]];
