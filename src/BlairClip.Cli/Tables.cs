@@ -7,6 +7,14 @@ namespace BlairClip.Cli;
 /// <summary>Console renderings of results.</summary>
 internal static class Tables
 {
+    /// <summary>A boxed table on a terminal; the Markdown table (as in results.md) when output is redirected, so logs
+    /// and CI output stay readable at any width.</summary>
+    public static void Write(StudyResult result)
+    {
+        if (Console.IsOutputRedirected) Console.Write(ResultsWriter.Markdown(result));
+        else AnsiConsole.Write(Results(result));
+    }
+
     public static Table Results(StudyResult result)
     {
         var metrics = ResultsWriter.MetricNames(result);

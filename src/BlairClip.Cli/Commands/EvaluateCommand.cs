@@ -37,7 +37,7 @@ internal static class EvaluateCommand
             var evaluation = context.Evaluation.Ranking(study.Spec.Evaluation).Evaluate(aligned, study.Split.Test, study.TestHistories);
             var result = new StudyResult(study.Spec.Name, [new ModelResult(loaded.Name, loaded.Pipeline, evaluation, 0, watch.Elapsed.TotalSeconds)],
                 study.Data.Users, study.Data.Items);
-            AnsiConsole.Write(Tables.Results(result));
+            Tables.Write(result);
             return 0;
         }));
         return cmd;

@@ -25,7 +25,7 @@ internal static class RunCommand
                 OutputDirectory = p.GetValue(output), Force = p.GetValue(force), Overrides = p.GetValue(set) ?? [],
                 Progress = progress, Log = q ? null : Console.Error,
             }));
-            AnsiConsole.Write(Tables.Results(outcome.Result));
+            Tables.Write(outcome.Result);
             if (!q)
                 Console.Error.WriteLine("stages: " + string.Join(", ", outcome.Times.Stages.Select(s => $"{s.Key} {s.Value:F2}s")));
             Console.WriteLine($"results: {outcome.OutputDirectory}");

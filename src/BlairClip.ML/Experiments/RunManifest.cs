@@ -65,12 +65,16 @@ public static class RunManifest
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>The YAML tree as JSON (scalars stay strings: YAML typing is the binder's job).</summary>
+    /// <summary>The YAML tree as JSON; plain scalars that read as booleans or numbers become JSON booleans/numbers.</summary>
     public static JsonNode? ToJson(YamlNode? node) => node switch
     {
         YamlMappingNode m => new JsonObject(m.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
         YamlSequenceNode s => new JsonArray(s.Children.Select(ToJson).ToArray()),
-        YamlScalarNode v => v.Value is null ? null : JsonValue.Create(v.Value),
+        YamlScalarNode { Value: null } => null,
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } v when v.Value is "true" or "false" => JsonValue.Create(v.Value == "true"),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } v when long.TryParse(v.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } v when double.TryParse(v.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) => JsonValue.Create(d),
+        YamlScalarNode v => JsonValue.Create(v.Value),
         _ => null,
     };
 

@@ -55,11 +55,14 @@ public class YamlBinderTests
             .WithMessage("*'split.method' must be one of leave_one_out | official, but was 'random'.");
     }
 
-    [Fact]
-    public void Parse_YamlSyntaxError_NamesLineAndColumn()
+    [Theory]
+    [InlineData("name: x\nmodels: [a, b\nseed: 3\n", 2)]
+    [InlineData("name: x\nseed: 3\n  bad: indent\n", 3)]
+    [InlineData("name: \"unterminated\nseed: 3\n", 1)]
+    public void Parse_YamlSyntaxError_NamesLineAndColumn(string yaml, int line)
     {
-        var act = () => Doc("name: x\nmodels: [a, b\nseed: 3\n");
-        act.Should().Throw<SpecException>().Which.Message.Should().MatchRegex(@"^study\.yaml:\d+:\d+: YAML syntax error: ");
+        var act = () => Doc(yaml);
+        act.Should().Throw<SpecException>().Which.Message.Should().MatchRegex($@"^study\.yaml:{line}:\d+: YAML syntax error: ");
     }
 
     [Fact]

@@ -29,17 +29,36 @@ public sealed class SpecDocument
     public static SpecDocument Parse(TextReader text, string path)
     {
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(text));
         try
         {
-            stream.Load(text);
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new SpecException(path, e.Start, $"YAML syntax error: {Inner(e)}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some malformed input; report where parsing stopped.
+            throw new SpecException(path, parser.LastGood, "YAML syntax error: the document cannot be parsed past this point (unclosed bracket or quote?)", e);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SpecException(path, null, "expected a mapping of keys at the top level.");
         return new SpecDocument(path, root);
+    }
+
+    /// <summary>Remembers the end of the last event parsed, to place errors the scanner raises without a position.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public Mark? LastGood { get; private set; }
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (inner.Current is { } c) LastGood = c.End;
+            return inner.MoveNext();
+        }
     }
 
     private static string Inner(YamlException e)
