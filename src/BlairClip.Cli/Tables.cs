@@ -15,6 +15,18 @@ internal static class Tables
         else AnsiConsole.Write(Results(result));
     }
 
+    /// <summary>Writes <paramref name="table"/>; without colours and at a fixed wide width when output is redirected.</summary>
+    public static void Write(Table table)
+    {
+        if (!Console.IsOutputRedirected) { AnsiConsole.Write(table); return; }
+        var plain = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(Console.Out),
+        });
+        plain.Profile.Width = 200;
+        plain.Write(table);
+    }
+
     public static Table Results(StudyResult result)
     {
         var metrics = ResultsWriter.MetricNames(result);

@@ -1,4 +1,5 @@
 using BlairClip.ML.Core;
+using BlairClip.ML.Data;
 using BlairClip.ML.Experiments.Yaml;
 
 namespace BlairClip.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class Errors
         {
             return action();
         }
-        catch (Exception e) when (e is SpecException or InvalidOptionException or SchemaMismatchException or InvalidDataException
+        catch (Exception e) when (e is SpecException or DataFormatException or InvalidOptionException or SchemaMismatchException or InvalidDataException
                                     or IOException or KeyNotFoundException or NotSupportedException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");

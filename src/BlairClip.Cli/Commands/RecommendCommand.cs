@@ -31,7 +31,7 @@ internal static class RecommendCommand
             foreach (var r in recs)
                 table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(r.ItemId),
                     r.Score.ToString("G6", CultureInfo.InvariantCulture), Markup.Escape(r.Title ?? ""));
-            AnsiConsole.Write(table);
+            Tables.Write(table);
             return 0;
         }));
         return cmd;

@@ -80,6 +80,10 @@ public sealed class StudyData
         {
             throw doc.Binder.Error(data, $"data: {e.Message}.");
         }
+        catch (FileNotFoundException e)
+        {
+            throw doc.Binder.Error(data, $"data: {e.Message}");
+        }
     }
 
     /// <summary>Leave-one-out over the filtered events, or the official split files read against the filtered catalog
