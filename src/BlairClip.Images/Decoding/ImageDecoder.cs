@@ -47,14 +47,18 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            throw format switch
-            {
-                ImageFormat.Jpeg => new ImageDecoderUnavailableException("JPEG", "libturbojpeg.so.0", TurboJpegNative.AptPackage, e),
-                ImageFormat.Png => new ImageDecoderUnavailableException("PNG", "libpng16.so.16", LibPngNative.AptPackage, e),
-                _ => new ImageDecoderUnavailableException("WebP", "libwebp.so.7", LibWebPNative.AptPackage, e),
-            };
+            throw MissingLibrary(format, e);
         }
     }
+
+    /// <summary>The one error for a native library that cannot be loaded: it names the library and the apt package.</summary>
+    internal static ImageDecoderUnavailableException MissingLibrary(ImageFormat format, Exception loadError) => format switch
+    {
+        ImageFormat.Jpeg => new("JPEG", "libturbojpeg.so.0", TurboJpegNative.AptPackage, loadError),
+        ImageFormat.Png => new("PNG", "libpng16.so.16", LibPngNative.AptPackage, loadError),
+        ImageFormat.WebP => new("WebP", "libwebp.so.7", LibWebPNative.AptPackage, loadError),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "no native decoder for this format"),
+    };
 
     private static RgbImage DecodeJpeg(ReadOnlySpan<byte> data, string source)
     {
