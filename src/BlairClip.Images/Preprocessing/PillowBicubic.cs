@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Buffers;
 
 namespace BlairClip.Images.Preprocessing;
 
@@ -108,38 +109,73 @@ internal static class PillowBicubic
             Vertical(strip, width, firstRow, rows, top, height, destination);
             return;
         }
-        var intermediate = new byte[(lastRow - firstRow) * width * 3];
-        Horizontal(source, sourceWidth, firstRow, lastRow - firstRow, cols, left, width, intermediate);
-        Vertical(intermediate, width, firstRow, rows, top, height, destination);
+        var intermediate = ArrayPool<byte>.Shared.Rent((lastRow - firstRow) * width * 3);
+        try
+        {
+            Horizontal(source, sourceWidth, firstRow, lastRow - firstRow, cols, left, width, intermediate);
+            Vertical(intermediate, width, firstRow, rows, top, height, destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(intermediate);
+        }
     }
 
     /// <summary>Horizontal pass over source rows <c>[firstRow, firstRow + rowCount)</c>, output columns
     /// <c>[left, left + width)</c> → [rowCount, width, 3].</summary>
+    /// <remarks>Runs on a transposed copy so that, as in the vertical pass, one weight multiplies a contiguous run of
+    /// bytes (a whole source column) and the accumulation vectorises; the integer sums are the same as Pillow's
+    /// per-pixel loop, only their order of evaluation differs, which integer addition does not notice.</remarks>
     private static void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, int firstRow, int rowCount,
         AxisWeights cols, int left, int width, Span<byte> destination)
     {
         int k = cols.KernelSize;
-        for (int r = 0; r < rowCount; r++)
+        int firstCol = cols.Start[left];
+        int lastCol = cols.Start[left + width - 1] + cols.Count[left + width - 1];
+        int colBytes = rowCount * 3;
+        var transposed = ArrayPool<byte>.Shared.Rent((lastCol - firstCol) * colBytes);
+        var resultT = ArrayPool<byte>.Shared.Rent(width * colBytes);
+        var acc = ArrayPool<int>.Shared.Rent(colBytes);
+        try
         {
-            var row = source.Slice((firstRow + r) * sourceWidth * 3, sourceWidth * 3);
-            var outRow = destination.Slice(r * width * 3, width * 3);
+            for (int r = 0; r < rowCount; r++)
+            {
+                var row = source.Slice(((firstRow + r) * sourceWidth + firstCol) * 3, (lastCol - firstCol) * 3);
+                for (int c = 0, o = r * 3; c < lastCol - firstCol; c++, o += colBytes)
+                {
+                    transposed[o] = row[3 * c];
+                    transposed[o + 1] = row[3 * c + 1];
+                    transposed[o + 2] = row[3 * c + 2];
+                }
+            }
+            var sums = acc.AsSpan(0, colBytes);
             for (int x = 0; x < width; x++)
             {
                 int xx = left + x;
                 var w = cols.Weights.AsSpan(xx * k, cols.Count[xx]);
-                var pixels = row.Slice(cols.Start[xx] * 3, w.Length * 3);
-                int s0 = Half, s1 = Half, s2 = Half;
+                int start = cols.Start[xx] - firstCol;
+                sums.Fill(Half);
                 for (int j = 0; j < w.Length; j++)
-                {
-                    int wj = w[j];
-                    s0 += pixels[3 * j] * wj;
-                    s1 += pixels[3 * j + 1] * wj;
-                    s2 += pixels[3 * j + 2] * wj;
-                }
-                outRow[3 * x] = Clip8(s0);
-                outRow[3 * x + 1] = Clip8(s1);
-                outRow[3 * x + 2] = Clip8(s2);
+                    MultiplyAdd(transposed.AsSpan((start + j) * colBytes, colBytes), w[j], sums);
+                var outCol = resultT.AsSpan(x * colBytes, colBytes);
+                for (int i = 0; i < colBytes; i++) outCol[i] = Clip8(sums[i]);
             }
+            for (int r = 0; r < rowCount; r++)
+            {
+                var outRow = destination.Slice(r * width * 3, width * 3);
+                for (int x = 0, o = r * 3; x < width; x++, o += colBytes)
+                {
+                    outRow[3 * x] = resultT[o];
+                    outRow[3 * x + 1] = resultT[o + 1];
+                    outRow[3 * x + 2] = resultT[o + 2];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(transposed);
+            ArrayPool<byte>.Shared.Return(resultT);
+            ArrayPool<int>.Shared.Return(acc);
         }
     }
 

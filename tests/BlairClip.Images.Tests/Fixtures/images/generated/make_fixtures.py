@@ -46,7 +46,7 @@ la = card(8, 5, "L").convert("LA"); la.putalpha(noise(8, 5, "L")); save(la, "gra
 
 for name, (sw, sh), (dw, dh) in [("down_both", (61, 43), (23, 17)), ("up_both", (13, 9), (40, 29)),
                                  ("mixed", (50, 12), (19, 35)), ("width_only", (45, 20), (224, 20)),
-                                 ("strong_down", (300, 8), (7, 8))]:
+                                 ("strong_down", (300, 8), (7, 8)), ("height_only", (20, 45), (20, 224))]:
     src = noise(sw, sh)
     open(f"resize_{name}.src.rgb", "wb").write(src.tobytes())
     open(f"resize_{name}.out.rgb", "wb").write(src.resize((dw, dh), Image.BICUBIC, reducing_gap=None).tobytes())
