@@ -7,7 +7,7 @@ namespace BlairClip.Images.Preprocessing;
 /// centre crop <c>H×W</c> at <c>top = (h − H) // 2</c>, <c>left = (w − W) // 2</c>, rescale
 /// <c>float32(float64(v)·factor)</c>, normalise <c>(x − mean) / std</c> in float32, HWC → CHW.
 /// Thread-safe; one instance serves a whole catalog.</summary>
-public sealed class ClipImageProcessor
+public sealed partial class ClipImageProcessor
 {
     private readonly float[] _lookup;   // [3, 256]: value of channel c for byte v, after rescale + normalise
 
