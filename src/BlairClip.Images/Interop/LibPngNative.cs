@@ -53,21 +53,21 @@ internal static partial class LibPngNative
             try
             {
                 if (png_image_begin_read_from_memory(&image, src, (nuint)png.Length) == 0) return MessageOf(&image);
-                checked
+                bool alpha = (image.Format & FormatFlagAlpha) != 0;
+                int channels = alpha ? 4 : 3;
+                // A .NET array holds at most ~2^31 bytes; a header claiming more is treated as corrupt.
+                if (image.Width == 0 || image.Height == 0 || (ulong)image.Width * image.Height * (ulong)channels > (ulong)Array.MaxLength)
+                    return $"unsupported image size {image.Width}x{image.Height} (width x height)";
+                width = (int)image.Width;
+                height = (int)image.Height;
+                var buffer = new byte[(long)width * height * channels];
+                image.Format = alpha ? FormatRgba : FormatRgb;
+                fixed (byte* dst = buffer)
                 {
-                    width = (int)image.Width;
-                    height = (int)image.Height;
-                    bool alpha = (image.Format & FormatFlagAlpha) != 0;
-                    int channels = alpha ? 4 : 3;
-                    var buffer = new byte[(long)width * height * channels];
-                    image.Format = alpha ? FormatRgba : FormatRgb;
-                    fixed (byte* dst = buffer)
-                    {
-                        if (png_image_finish_read(&image, null, dst, width * channels, null) == 0) return MessageOf(&image);
-                    }
-                    rgb = alpha ? DropAlpha(buffer, width * height) : buffer;
-                    return null;
+                    if (png_image_finish_read(&image, null, dst, width * channels, null) == 0) return MessageOf(&image);
                 }
+                rgb = alpha ? DropAlpha(buffer, width * height) : buffer;
+                return null;
             }
             finally
             {

@@ -126,6 +126,16 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Decode_PngHeaderClaimingHugeSize_ThrowsInsteadOfAllocating()
+    {
+        var png = TestPng.Encode(60000, 60000, TestPng.Rgb, 8, [new byte[3]]);   // 10.8 GB of RGB declared
+
+        var act = () => ImageDecoder.Decode(png, "huge.png");
+
+        act.Should().Throw<ImageDecodeException>().WithMessage("huge.png: *60000x60000*");
+    }
+
+    [Fact]
     public void Decode_UnknownFormat_ThrowsNamingFirstBytes()
     {
         var act = () => ImageDecoder.Decode("GIF89a..."u8, "x.gif");
