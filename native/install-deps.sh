@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the native dependencies of the tensor engine when no libtorch is found: Debian's libtorch-dev (CPU) and
+# Installs the native dependencies when missing: for the tensor engine, when no libtorch is found,: Debian's libtorch-dev (CPU) and
 # OpenBLAS (without it libtorch uses the reference BLAS, ~13x slower). Skips everything when libtorch is already there
-# ($LIBTORCH, an installed PyTorch, or /usr/include/torch).
+# ($LIBTORCH, an installed PyTorch, or /usr/include/torch); and the image decoders' libraries.
 set -euo pipefail
 have_torch() {
   [ -n "${LIBTORCH:-}" ] && [ -d "$LIBTORCH/include" ] && return 0
@@ -14,6 +14,10 @@ have_torch || need+=(libtorch-dev)
 if [ -d /usr/include/torch ] || [[ " ${need[*]-} " == *" libtorch-dev "* ]]; then
   dpkg -s libopenblas0-pthread >/dev/null 2>&1 || need+=(libopenblas0-pthread)
 fi
+# Image decoding (BlairClip.Images) calls these shared libraries directly.
+for lib in libturbojpeg.so.0:libturbojpeg0 libpng16.so.16:libpng16-16 libwebp.so.7:libwebp7; do
+  ldconfig -p 2>/dev/null | grep -q "${lib%%:*}" || need+=("${lib##*:}")
+done
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 if [ ${#need[@]} -gt 0 ]; then
