@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the native dependencies when missing: for the tensor engine, when no libtorch is found,: Debian's libtorch-dev (CPU) and
-# OpenBLAS (without it libtorch uses the reference BLAS, ~13x slower). Skips everything when libtorch is already there
+# Installs the native dependencies when missing. For the tensor engine, when no libtorch is found: Debian's
+# libtorch-dev (CPU) and OpenBLAS (without it libtorch uses the reference BLAS, ~13x slower). Skips everything when libtorch is already there
 # ($LIBTORCH, an installed PyTorch, or /usr/include/torch); and the image decoders' libraries.
 set -euo pipefail
 have_torch() {
@@ -15,8 +15,9 @@ if [ -d /usr/include/torch ] || [[ " ${need[*]-} " == *" libtorch-dev "* ]]; the
   dpkg -s libopenblas0-pthread >/dev/null 2>&1 || need+=(libopenblas0-pthread)
 fi
 # Image decoding (BlairClip.Images) calls these shared libraries directly.
+known_libs=$(ldconfig -p 2>/dev/null || true)
 for lib in libturbojpeg.so.0:libturbojpeg0 libpng16.so.16:libpng16-16 libwebp.so.7:libwebp7; do
-  ldconfig -p 2>/dev/null | grep -q "${lib%%:*}" || need+=("${lib##*:}")
+  grep -q "${lib%%:*}" <<< "$known_libs" || need+=("${lib##*:}")
 done
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
