@@ -22,10 +22,14 @@ internal static class NativeLoader
     internal static void Register() =>
         NativeLibrary.SetDllImportResolver(typeof(NativeLoader).Assembly, Resolve);
 
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        name == RuntimeNative.Library ? LoadFirst(Candidates().ToList()) : IntPtr.Zero;
+
+    /// <summary>Loads the first existing file of <paramref name="candidates"/>.</summary>
+    /// <exception cref="DllNotFoundException">None exists (the message lists them and says to run native/build.sh),
+    /// or the first one fails to load (stale build against a libtorch that is gone).</exception>
+    internal static IntPtr LoadFirst(IReadOnlyList<string> candidates)
     {
-        if (name != RuntimeNative.Library) return IntPtr.Zero;
-        var candidates = Candidates().ToList();
         foreach (var file in candidates)
         {
             if (!File.Exists(file)) continue;
