@@ -1,5 +1,3 @@
-using BlairClip.Torch.Interop;
-
 namespace BlairClip.Torch;
 
 /// <summary>Timings taken entirely inside libtorch, to measure what the binding adds on top.</summary>
@@ -11,9 +9,7 @@ public static class NativeBenchmarks
     /// </summary>
     public static double MatmulSeconds(long n, int iterations, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
-        NativeLoader.EnsureLoaded();
-        var d = device ?? torch.CPU;
-        NativeCheck.Status(RuntimeNative.bc_bench_matmul(n, iterations, (int)dtype, (int)d.type, d.index, out var seconds));
-        return seconds;
+        if (n <= 0 || iterations <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"n ({n}) and iterations ({iterations}) must be positive");
+        return Native.BenchMatmul(n, iterations, dtype, device ?? torch.CPU);
     }
 }

@@ -23,6 +23,16 @@ public partial class Tensor
     public Tensor sigmoid() => Unary(UnaryOp.Sigmoid);
     /// <summary>max(x, 0) elementwise.</summary>
     public Tensor relu() => Unary(UnaryOp.Relu);
+    /// <summary>GELU: x·Φ(x) ("none", erf form) or 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) ("tanh").</summary>
+    /// <exception cref="ArgumentException"><paramref name="approximate"/> is neither "none" nor "tanh".</exception>
+    public Tensor gelu(string approximate = "none") => approximate switch
+    {
+        "none" => Unary(UnaryOp.GeluErf),
+        "tanh" => Unary(UnaryOp.GeluTanh),
+        _ => throw new ArgumentException($"approximate must be 'none' or 'tanh', got '{approximate}'", nameof(approximate)),
+    };
+    /// <summary>x·sigmoid(x) elementwise.</summary>
+    public Tensor silu() => Unary(UnaryOp.Silu);
     /// <summary>|x| elementwise.</summary>
     public Tensor abs() => Unary(UnaryOp.Abs);
     /// <summary>-x elementwise.</summary>

@@ -1,4 +1,3 @@
-using BlairClip.Torch.Interop;
 using BlairClip.Torch.Optim;
 
 namespace BlairClip.Torch;
@@ -41,18 +40,14 @@ public sealed class GradScaler
     public Tensor scale(Tensor loss) => loss * scale_value;
 
     /// <summary>Divides the optimizer's gradients by the scale in place and records whether any is inf/NaN.</summary>
-    public unsafe void unscale_(Optimizer optimizer)
+    public void unscale_(Optimizer optimizer)
     {
         if (!_unscaled.Add(optimizer)) throw new InvalidOperationException("unscale_ was already called for this optimizer since the last update()");
         using var scope = torch.NewDisposeScope();
         var grads = optimizer.param_groups.SelectMany(g => g.parameters).Select(p => p.grad).OfType<Tensor>().ToList();
         if (grads.Count == 0) return;
         var found = torch.zeros([1], ScalarType.Float32, grads[0].device);
-        var handles = grads.Select(g => g.Handle).ToArray();
-        int rc;
-        fixed (IntPtr* h = handles) rc = NNNative.bc_amp_unscale(h, handles.Length, found.Handle, 1.0 / scale_value);
-        GC.KeepAlive(grads);
-        NativeCheck.Status(rc);
+        Native.AmpUnscale(grads, found, 1.0 / scale_value);
         _foundInf |= found.item() > 0;
     }
 

@@ -1,15 +1,9 @@
-using BlairClip.Torch.Interop;
-
 namespace BlairClip.Torch;
 
 public static partial class torch
 {
     /// <summary>True when autograd records operations on this thread.</summary>
-    public static bool is_grad_enabled()
-    {
-        NativeLoader.EnsureLoaded();
-        return NNNative.bc_is_grad_enabled() == 1;
-    }
+    public static bool is_grad_enabled() => Native.IsGradEnabled();
 
     /// <summary>Disables gradient recording on this thread until disposed (restores the previous mode).</summary>
     public static GradModeScope no_grad() => new(false);
@@ -27,21 +21,17 @@ public static partial class torch
 /// <summary>Restores the previous grad mode when disposed. Not thread-hopping: dispose on the creating thread.</summary>
 public sealed class GradModeScope : IDisposable
 {
-    private readonly int _previous;
+    private readonly bool _previous;
     private bool _disposed;
 
-    internal GradModeScope(bool enabled)
-    {
-        NativeLoader.EnsureLoaded();
-        _previous = NNNative.bc_set_grad_enabled(enabled ? 1 : 0);
-    }
+    internal GradModeScope(bool enabled) => _previous = Native.SetGradEnabled(enabled);
 
     /// <inheritdoc/>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        NNNative.bc_set_grad_enabled(_previous);
+        Native.SetGradEnabled(_previous);
     }
 }
 
@@ -49,14 +39,13 @@ public sealed class GradModeScope : IDisposable
 public sealed class AutocastScope : IDisposable
 {
     private readonly DeviceType _device;
-    private readonly int _previous;
+    private readonly bool _previous;
     private bool _disposed;
 
     internal AutocastScope(DeviceType device, ScalarType dtype)
     {
-        NativeLoader.EnsureLoaded();
         _device = device;
-        NativeCheck.Status(RuntimeNative.bc_autocast_enter((int)device, (int)dtype, out _previous));
+        _previous = Native.AutocastEnter(device, dtype);
     }
 
     /// <inheritdoc/>
@@ -64,6 +53,6 @@ public sealed class AutocastScope : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        NativeCheck.Status(RuntimeNative.bc_autocast_exit((int)_device, _previous));
+        Native.AutocastExit(_device, _previous);
     }
 }

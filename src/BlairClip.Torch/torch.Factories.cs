@@ -1,17 +1,12 @@
 using BlairClip.ML.IO;
-using BlairClip.Torch.Interop;
+using System.Runtime.InteropServices;
 
 namespace BlairClip.Torch;
 
 public static partial class torch
 {
-    private static unsafe Tensor Factory(int kind, long[] shape, double value, ScalarType dtype, Device? device, bool requires_grad)
-    {
-        NativeLoader.EnsureLoaded();
-        var d = device ?? CPU;
-        fixed (long* p = shape)
-            return NativeCheck.Tensor(TensorNative.bc_factory(kind, p, shape.Length, value, (int)dtype, (int)d.type, d.index, requires_grad ? 1 : 0));
-    }
+    private static Tensor Factory(int kind, long[] shape, double value, ScalarType dtype, Device? device, bool requires_grad) =>
+        Native.Factory(kind, shape, value, dtype, device ?? CPU, requires_grad);
 
     /// <summary>Uninitialised tensor of <paramref name="shape"/>.</summary>
     public static Tensor empty(long[] shape, ScalarType dtype = float32, Device? device = null, bool requires_grad = false) =>
@@ -38,21 +33,12 @@ public static partial class torch
         Factory(5, shape, 0, dtype, device, requires_grad);
 
     /// <summary>Uniform integers in [<paramref name="low"/>, <paramref name="high"/>).</summary>
-    public static unsafe Tensor randint(long low, long high, long[] shape, ScalarType dtype = int64, Device? device = null)
-    {
-        NativeLoader.EnsureLoaded();
-        var d = device ?? CPU;
-        fixed (long* p = shape)
-            return NativeCheck.Tensor(TensorNative.bc_randint(low, high, p, shape.Length, (int)dtype, (int)d.type, d.index));
-    }
+    public static Tensor randint(long low, long high, long[] shape, ScalarType dtype = int64, Device? device = null) =>
+        Native.RandInt(low, high, shape, dtype, device ?? CPU);
 
     /// <summary>start, start+step, … below <paramref name="end"/>.</summary>
-    public static Tensor arange(double start, double end, double step = 1, ScalarType dtype = int64, Device? device = null)
-    {
-        NativeLoader.EnsureLoaded();
-        var d = device ?? CPU;
-        return NativeCheck.Tensor(TensorNative.bc_arange(start, end, step, (int)dtype, (int)d.type, d.index));
-    }
+    public static Tensor arange(double start, double end, double step = 1, ScalarType dtype = int64, Device? device = null) =>
+        Native.Arange(start, end, step, dtype, device ?? CPU);
 
     /// <summary>0, 1, …, end-1 as int64.</summary>
     public static Tensor arange(long end, Device? device = null) => arange(0, end, 1, int64, device);
@@ -67,11 +53,8 @@ public static partial class torch
         full([], value, dtype, device);
 
     /// <summary>A copy of <paramref name="data"/> as a tensor of <paramref name="shape"/>.</summary>
-    public static unsafe Tensor from_array<T>(ReadOnlySpan<T> data, long[] shape, Device? device = null, bool requires_grad = false) where T : unmanaged
-    {
-        fixed (T* p = data)
-            return FromBytes(p, (long)data.Length * sizeof(T), ScalarTypes.Of<T>(), shape, device, requires_grad);
-    }
+    public static Tensor from_array<T>(ReadOnlySpan<T> data, long[] shape, Device? device = null, bool requires_grad = false) where T : unmanaged =>
+        Native.FromBytes(MemoryMarshal.AsBytes(data), ScalarTypes.Of<T>(), shape, device ?? CPU, requires_grad);
 
     /// <summary>A copy of <paramref name="data"/> as a tensor of <paramref name="shape"/>.</summary>
     public static Tensor from_array<T>(T[] data, long[] shape, Device? device = null, bool requires_grad = false) where T : unmanaged =>
@@ -81,17 +64,6 @@ public static partial class torch
     /// A tensor from little-endian contiguous bytes, as stored in safetensors and <c>pytorch_model.bin</c> storages.
     /// </summary>
     /// <exception cref="TorchException">bytes.Length differs from numel(shape) × element size.</exception>
-    public static unsafe Tensor from_bytes(ReadOnlySpan<byte> bytes, SafeTensorDType dtype, long[] shape, Device? device = null)
-    {
-        fixed (byte* p = bytes)
-            return FromBytes(p, bytes.Length, ScalarTypes.FromSafeTensor(dtype), shape, device, false);
-    }
-
-    private static unsafe Tensor FromBytes(void* data, long nbytes, ScalarType dtype, long[] shape, Device? device, bool requiresGrad)
-    {
-        NativeLoader.EnsureLoaded();
-        var d = device ?? CPU;
-        fixed (long* s = shape)
-            return NativeCheck.Tensor(TensorNative.bc_from_data(data, nbytes, s, shape.Length, (int)dtype, (int)d.type, d.index, requiresGrad ? 1 : 0));
-    }
+    public static Tensor from_bytes(ReadOnlySpan<byte> bytes, SafeTensorDType dtype, long[] shape, Device? device = null) =>
+        Native.FromBytes(bytes, ScalarTypes.FromSafeTensor(dtype), shape, device ?? CPU, false);
 }

@@ -1,30 +1,16 @@
-using BlairClip.Torch.Interop;
-
 namespace BlairClip.Torch;
 
 public static partial class torch
 {
-    private static unsafe Tensor Join(IReadOnlyList<Tensor> tensors, long dim, bool stack)
-    {
-        if (tensors.Count == 0) throw new ArgumentException("needs at least one tensor", nameof(tensors));
-        var handles = new IntPtr[tensors.Count];
-        for (var i = 0; i < handles.Length; i++) handles[i] = tensors[i].Handle;
-        IntPtr result;
-        fixed (IntPtr* p = handles)
-            result = stack ? TensorNative.bc_stack(p, handles.Length, dim) : TensorNative.bc_cat(p, handles.Length, dim);
-        GC.KeepAlive(tensors);
-        return NativeCheck.Tensor(result);
-    }
-
     /// <summary>Concatenates along existing dimension <paramref name="dim"/>.</summary>
-    public static Tensor cat(IReadOnlyList<Tensor> tensors, long dim = 0) => Join(tensors, dim, stack: false);
+    public static Tensor cat(IReadOnlyList<Tensor> tensors, long dim = 0) => Native.Join(tensors, dim, stack: false);
 
     /// <summary>Stacks along a new dimension <paramref name="dim"/>.</summary>
-    public static Tensor stack(IReadOnlyList<Tensor> tensors, long dim = 0) => Join(tensors, dim, stack: true);
+    public static Tensor stack(IReadOnlyList<Tensor> tensors, long dim = 0) => Native.Join(tensors, dim, stack: true);
 
     /// <summary>Elementwise <paramref name="condition"/> ? a : b with broadcasting.</summary>
     public static Tensor where(Tensor condition, Tensor a, Tensor b) =>
-        Tensor.W(TensorNative.bc_where(condition.Handle, a.Handle, b.Handle), condition, a, b);
+        Native.Where(condition, a, b);
 
     /// <summary>Matrix product with broadcasting (see <see cref="Tensor.matmul"/>).</summary>
     public static Tensor matmul(Tensor a, Tensor b) => a.matmul(b);
@@ -34,11 +20,11 @@ public static partial class torch
 
     /// <summary>beta·input + alpha·(a @ b) for matrices.</summary>
     public static Tensor addmm(Tensor input, Tensor a, Tensor b, double beta = 1, double alpha = 1) =>
-        Tensor.W(OpsNative.bc_addmm(input.Handle, a.Handle, b.Handle, beta, alpha), input, a, b);
+        Native.Addmm(input, a, b, beta, alpha);
 
     /// <summary>beta·input + alpha·(a @ b) batched: [b, n, k] @ [b, k, m].</summary>
     public static Tensor baddbmm(Tensor input, Tensor a, Tensor b, double beta = 1, double alpha = 1) =>
-        Tensor.W(OpsNative.bc_baddbmm(input.Handle, a.Handle, b.Handle, beta, alpha), input, a, b);
+        Native.Baddbmm(input, a, b, beta, alpha);
 
     /// <summary>exp elementwise.</summary>
     public static Tensor exp(Tensor x) => x.exp();

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using BlairClip.Torch.Interop;
-
 namespace BlairClip.Torch;
 
 /// <summary>Entry point mirroring PyTorch's <c>torch</c> module: dtypes, devices, factories, math, autograd, I/O.</summary>
@@ -28,45 +25,23 @@ public static partial class torch
     public static Device device(string name) => Device.Parse(name);
 
     /// <summary>The libtorch version the shim was built against, e.g. "1.13.1".</summary>
-    public static string version
-    {
-        get
-        {
-            NativeLoader.EnsureLoaded();
-            return Marshal.PtrToStringUTF8(RuntimeNative.bc_torch_version()) ?? "";
-        }
-    }
+    public static string version => Native.TorchVersion();
 
     /// <summary>libtorch's build configuration (compiler, BLAS, CUDA…), as torch.__config__.show().</summary>
-    public static string show_config()
-    {
-        NativeLoader.EnsureLoaded();
-        var p = RuntimeNative.bc_show_config();
-        if (p == IntPtr.Zero) NativeCheck.Throw();
-        return Marshal.PtrToStringUTF8(p) ?? "";
-    }
+    public static string show_config() => Native.ShowConfig();
 
     /// <summary>Seeds every libtorch generator (CPU and CUDA).</summary>
-    public static void manual_seed(long seed)
-    {
-        NativeLoader.EnsureLoaded();
-        NativeCheck.Status(RuntimeNative.bc_manual_seed(seed));
-    }
+    public static void manual_seed(long seed) => Native.ManualSeed(seed);
 
     /// <summary>Sets libtorch's intra-op thread count.</summary>
     public static void set_num_threads(int threads)
     {
         if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be positive");
-        NativeLoader.EnsureLoaded();
-        NativeCheck.Status(RuntimeNative.bc_set_num_threads(threads));
+        Native.SetNumThreads(threads);
     }
 
     /// <summary>libtorch's intra-op thread count.</summary>
-    public static int get_num_threads()
-    {
-        NativeLoader.EnsureLoaded();
-        return (int)NativeCheck.Value(RuntimeNative.bc_get_num_threads());
-    }
+    public static int get_num_threads() => Native.GetNumThreads();
 
     /// <summary>Opens a scope that disposes every tensor created inside it on this thread (see <see cref="DisposeScope"/>).</summary>
     public static DisposeScope NewDisposeScope() => new();
@@ -75,25 +50,13 @@ public static partial class torch
     public static class cuda
     {
         /// <summary>True when libtorch was built with CUDA and a device is visible.</summary>
-        public static bool is_available()
-        {
-            NativeLoader.EnsureLoaded();
-            return NativeCheck.Value(RuntimeNative.bc_cuda_is_available()) == 1;
-        }
+        public static bool is_available() => Native.CudaIsAvailable();
 
         /// <summary>Number of visible CUDA devices.</summary>
-        public static int device_count()
-        {
-            NativeLoader.EnsureLoaded();
-            return (int)NativeCheck.Value(RuntimeNative.bc_cuda_device_count());
-        }
+        public static int device_count() => Native.CudaDeviceCount();
 
         /// <summary>Waits for all work queued on device <paramref name="device"/>.</summary>
         /// <exception cref="TorchException">CUDA is not available.</exception>
-        public static void synchronize(int device = 0)
-        {
-            NativeLoader.EnsureLoaded();
-            NativeCheck.Status(RuntimeNative.bc_cuda_synchronize(device));
-        }
+        public static void synchronize(int device = 0) => Native.CudaSynchronize(device);
     }
 }

@@ -1,5 +1,3 @@
-using BlairClip.Torch.Interop;
-
 namespace BlairClip.Torch;
 
 public static partial class torch
@@ -11,47 +9,36 @@ public static partial class torch
         {
             /// <summary>y = x Wᵀ + b: x [*, in], weight [out, in], bias [out] → [*, out].</summary>
             public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-                Tensor.W(NNNative.bc_linear(input.Handle, weight.Handle, Tensor.H(bias)), input, weight, bias);
+                Native.Linear(input, weight, bias);
 
             /// <summary>(x - E[x]) / √(Var[x] + eps) · weight + bias over the trailing <paramref name="normalized_shape"/> dims (biased variance).</summary>
-            public static unsafe Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
-            {
-                fixed (long* p = normalized_shape)
-                    return Tensor.W(NNNative.bc_layer_norm(input.Handle, p, normalized_shape.Length, Tensor.H(weight), Tensor.H(bias), eps), input, weight, bias);
-            }
+            public static Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
+                Native.LayerNorm(input, normalized_shape, weight, bias, eps);
 
             /// <summary>Rows of weight [num, dim] at int64 <paramref name="input"/> [*] → [*, dim]; padding_idx rows get no gradient.</summary>
             public static Tensor embedding(Tensor input, Tensor weight, long padding_idx = -1) =>
-                Tensor.W(NNNative.bc_embedding(weight.Handle, input.Handle, padding_idx), input, weight);
+                Native.Embedding(input, weight, padding_idx);
 
             /// <summary>2-D convolution: input [N, C_in, H, W], weight [C_out, C_in/groups, kH, kW] → [N, C_out, H', W'].</summary>
-            public static unsafe Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, (long, long)? stride = null,
-                (long, long)? padding = null, (long, long)? dilation = null, long groups = 1)
-            {
-                var s = stride ?? (1, 1);
-                var p = padding ?? (0, 0);
-                var d = dilation ?? (1, 1);
-                long* sp = stackalloc long[] { s.Item1, s.Item2 };
-                long* pp = stackalloc long[] { p.Item1, p.Item2 };
-                long* dp = stackalloc long[] { d.Item1, d.Item2 };
-                return Tensor.W(NNNative.bc_conv2d(input.Handle, weight.Handle, Tensor.H(bias), sp, pp, dp, groups), input, weight, bias);
-            }
+            public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, (long, long)? stride = null,
+                (long, long)? padding = null, (long, long)? dilation = null, long groups = 1) =>
+                Native.Conv2d(input, weight, bias, stride ?? (1, 1), padding ?? (0, 0), dilation ?? (1, 1), groups);
 
             /// <summary>Zeroes elements with probability p and scales the rest by 1/(1-p) when <paramref name="training"/>.</summary>
             public static Tensor dropout(Tensor input, double p = 0.5, bool training = true)
             {
                 if (p is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
-                return Tensor.W(NNNative.bc_dropout(input.Handle, p, training ? 1 : 0), input);
+                return Native.Dropout(input, p, training);
             }
 
             /// <summary>-log softmax(logits)[target], averaged (reduction "mean"), summed ("sum") or per row ("none").
             /// logits [N, C], target int64 [N] (ignore_index rows skipped).</summary>
             public static Tensor cross_entropy(Tensor input, Tensor target, string reduction = "mean", long ignore_index = -100, double label_smoothing = 0) =>
-                Tensor.W(NNNative.bc_cross_entropy(input.Handle, target.Handle, Reduction(reduction), ignore_index, label_smoothing), input, target);
+                Native.CrossEntropy(input, target, Reduction(reduction), ignore_index, label_smoothing);
 
             /// <summary>(input - target)² reduced by <paramref name="reduction"/>.</summary>
             public static Tensor mse_loss(Tensor input, Tensor target, string reduction = "mean") =>
-                Tensor.W(NNNative.bc_mse_loss(input.Handle, target.Handle, Reduction(reduction)), input, target);
+                Native.MseLoss(input, target, Reduction(reduction));
 
             private static int Reduction(string reduction) => reduction switch
             {
@@ -61,7 +48,7 @@ public static partial class torch
 
             /// <summary>x / max(‖x‖_p, eps) along <paramref name="dim"/>.</summary>
             public static Tensor normalize(Tensor input, double p = 2, long dim = 1, double eps = 1e-12) =>
-                Tensor.W(NNNative.bc_normalize(input.Handle, p, dim, eps), input);
+                Native.Normalize(input, p, dim, eps);
 
             /// <summary>
             /// softmax(q kᵀ · scale + mask) v: q [*, L, E], k [*, S, E], v [*, S, Ev] → [*, L, Ev]. A bool mask keeps
@@ -70,28 +57,18 @@ public static partial class torch
             /// </summary>
             public static Tensor scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask = null,
                 double dropout_p = 0, bool is_causal = false, double? scale = null) =>
-                Tensor.W(NNNative.bc_scaled_dot_product_attention(query.Handle, key.Handle, value.Handle, Tensor.H(attn_mask),
-                    dropout_p, is_causal ? 1 : 0, scale ?? 0, scale.HasValue ? 1 : 0), query, key, value, attn_mask);
+                Native.Sdpa(query, key, value, attn_mask, dropout_p, is_causal, scale);
 
             /// <summary>True when scaled_dot_product_attention calls libtorch's own kernel.</summary>
-            public static bool sdpa_is_native()
-            {
-                NativeLoader.EnsureLoaded();
-                return NNNative.bc_sdpa_is_native() == 1;
-            }
+            public static bool sdpa_is_native() => Native.SdpaIsNative();
 
             /// <summary>GELU: x·Φ(x) ("none", erf form) or 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) ("tanh").</summary>
-            public static Tensor gelu(Tensor input, string approximate = "none") => approximate switch
-            {
-                "none" => input.Unary(UnaryOp.GeluErf),
-                "tanh" => input.Unary(UnaryOp.GeluTanh),
-                _ => throw new ArgumentException($"approximate must be 'none' or 'tanh', got '{approximate}'", nameof(approximate)),
-            };
+            public static Tensor gelu(Tensor input, string approximate = "none") => input.gelu(approximate);
 
             /// <summary>max(x, 0).</summary>
             public static Tensor relu(Tensor input) => input.relu();
             /// <summary>x·sigmoid(x).</summary>
-            public static Tensor silu(Tensor input) => input.Unary(UnaryOp.Silu);
+            public static Tensor silu(Tensor input) => input.silu();
             /// <summary>tanh.</summary>
             public static Tensor tanh(Tensor input) => input.tanh();
             /// <summary>softmax along <paramref name="dim"/>.</summary>

@@ -13,17 +13,8 @@ public static partial class torch
             /// Scales all gradients by min(1, max_norm / (‖g‖ + 1e-6)), ‖g‖ the <paramref name="norm_type"/>-norm of all
             /// gradients together; returns ‖g‖ before clipping.
             /// </summary>
-            public static unsafe double clip_grad_norm_(IEnumerable<Parameter> parameters, double max_norm, double norm_type = 2)
-            {
-                var list = parameters.ToList();
-                var handles = list.Select(p => p.Handle).ToArray();
-                double total;
-                int rc;
-                fixed (IntPtr* h = handles) rc = Interop.NNNative.bc_clip_grad_norm(h, handles.Length, max_norm, norm_type, out total);
-                GC.KeepAlive(list);
-                NativeCheck.Status(rc);
-                return total;
-            }
+            public static double clip_grad_norm_(IEnumerable<Parameter> parameters, double max_norm, double norm_type = 2) =>
+                Native.ClipGradNorm(parameters.ToList(), max_norm, norm_type);
         }
     }
 }

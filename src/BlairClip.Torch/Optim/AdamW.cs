@@ -1,5 +1,4 @@
 using System.Globalization;
-using BlairClip.Torch.Interop;
 using BlairClip.Torch.Modules;
 
 namespace BlairClip.Torch.Optim;
@@ -44,8 +43,7 @@ public sealed class AdamW : Optimizer
                 if (g is null) continue;
                 var s = StateOf(p);
                 s.Step++;
-                Tensor.S(NNNative.bc_adamw_step(p.Handle, g.Handle, s.ExpAvg.Handle, s.ExpAvgSq.Handle, group.lr, _beta1, _beta2, _eps,
-                    group.weight_decay, s.Step), p, g, s.ExpAvg, s.ExpAvgSq);
+                Native.AdamWStep(p, g, s.ExpAvg, s.ExpAvgSq, group.lr, _beta1, _beta2, _eps, group.weight_decay, s.Step);
             }
     }
 

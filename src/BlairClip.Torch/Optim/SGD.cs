@@ -1,4 +1,3 @@
-using BlairClip.Torch.Interop;
 using BlairClip.Torch.Modules;
 
 namespace BlairClip.Torch.Optim;
@@ -38,8 +37,7 @@ public sealed class SGD : Optimizer
                     buffer = _buffers[p] = torch.zeros(p.shape, p.dtype, p.device).DetachFromDisposeScope();
                     first = true;
                 }
-                Tensor.S(NNNative.bc_sgd_step(p.Handle, g.Handle, Tensor.H(buffer), group.lr, _momentum, _dampening, group.weight_decay,
-                    _nesterov ? 1 : 0, first ? 1 : 0), p, g, buffer);
+                Native.SgdStep(p, g, buffer, group.lr, _momentum, _dampening, group.weight_decay, _nesterov, first);
             }
     }
 
