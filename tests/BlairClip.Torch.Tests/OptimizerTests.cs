@@ -145,4 +145,36 @@ public sealed class OptimizerTests
         g[0].Should().BeApproximately(3 / (5 + 1e-6), 1e-9);
         g[1].Should().BeApproximately(4 / (5 + 1e-6), 1e-9);
     }
+
+    [Fact]
+    public void Load_StateFromOtherOptimizerType_ThrowsNamingBoth()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sgd-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var p = new Parameter(torch.tensor(new[] { 1.0 }));
+            using var sgd = torch.optim.SGD([p], lr: 0.1, momentum: 0.9);
+            sgd.save(path);
+            using var adam = torch.optim.AdamW([p]);
+            var act = () => adam.load(path);
+            act.Should().Throw<InvalidDataException>().WithMessage("*written by 'SGD', expected 'AdamW'*");
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void AdamW_GroupWithoutDecay_ZeroGradientLeavesParameterUnchanged()
+    {
+        using var w = new Parameter(torch.tensor(new[] { 2.0 }, [1, 1]));
+        using var b = new Parameter(torch.tensor(new[] { 2.0 }));
+        using var opt = torch.optim.AdamW([new ParamGroup([w], weight_decay: 0.5), new ParamGroup([b], weight_decay: 0)], lr: 0.1);
+        using (torch.NewDisposeScope())
+        {
+            ((w.sum() + b.sum()) * 0.0).backward();
+            opt.step();
+        }
+        // zero gradient: only decoupled decay moves a parameter, p·(1 - lr·wd)
+        w.data<double>()[0].Should().BeApproximately(2.0 * (1 - 0.1 * 0.5), 1e-12);
+        b.data<double>()[0].Should().Be(2.0);
+    }
 }
