@@ -11,10 +11,33 @@ public static partial class torch
     /// <exception cref="SafeTensorsFormatException">The file is not valid safetensors (the message names it).</exception>
     public static Dictionary<string, Tensor> load_safetensors(string path)
     {
-        var file = SafeTensorsFile.Load(path);
+        using var file = SafeTensorsFile.Open(path);
+        return ToTensors(file);
+    }
+
+    /// <summary>Loads every tensor of a checkpoint as users download it: a <c>.safetensors</c> or <c>pytorch_model.bin</c>
+    /// file, a sharded <c>*.index.json</c>, or a Hugging Face folder (see <see cref="Checkpoint.Open"/>). The file is
+    /// memory-mapped and each tensor copied once into libtorch memory on the CPU. Names are as stored (no prefix stripping).</summary>
+    /// <exception cref="CheckpointFormatException">Malformed file, or an unsafe pickle global in a .bin (never executed).</exception>
+    public static Dictionary<string, Tensor> load_checkpoint(string pathOrFolder)
+    {
+        using var checkpoint = Checkpoint.Open(pathOrFolder);
+        return ToTensors(checkpoint);
+    }
+
+    private static Dictionary<string, Tensor> ToTensors(ICheckpoint checkpoint)
+    {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var info in file.Tensors.OrderBy(i => i.Begin))
-            result[info.Name] = from_bytes(file.GetBytes(info.Name), info.DType, info.Shape).DetachFromDisposeScope();
+        try
+        {
+            foreach (var info in checkpoint.Tensors)
+                result[info.Name] = from_bytes(checkpoint.GetBytes(info.Name), info.DType, info.Shape).DetachFromDisposeScope();
+        }
+        catch
+        {
+            foreach (var t in result.Values) t.Dispose();
+            throw;
+        }
         return result;
     }
 

@@ -5,7 +5,9 @@ namespace BlairClip.Torch.Tests;
 
 public sealed class CheckpointTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", name);
+    /// <summary>A real checkpoint from tests/BlairClip.ML.Tests/Fixtures/checkpoints (see its SOURCE.md).</summary>
+    private static string Fixture(string folder, string file = "model.safetensors") =>
+        Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints", folder, file);
 
     public static TheoryData<ScalarType> Dtypes() => new()
     {
@@ -36,7 +38,7 @@ public sealed class CheckpointTests
     [Fact]
     public void LoadSafetensors_TinyBert_NamesShapesAndValuesMatchFile()
     {
-        var path = Fixture("tiny-bert.safetensors");
+        var path = Fixture("tiny-bert-safetensors");
         var file = SafeTensorsFile.Load(path);
         var tensors = torch.load_safetensors(path);
         try
@@ -125,7 +127,7 @@ public sealed class CheckpointTests
     [Fact]
     public void LoadStateDict_TinyRoberta_StrictLoadCopiesEveryTensor()
     {
-        var path = Fixture("tiny-roberta.safetensors");
+        var path = Fixture("tiny-roberta");
         using var model = new RobertaLike();
         var state = torch.load_safetensors(path);
         try
@@ -147,7 +149,7 @@ public sealed class CheckpointTests
     public void LoadStateDict_TinyBertIntoRobertaTree_ReportsPrefixedKeysAsUnexpected()
     {
         using var model = new RobertaLike();
-        var state = torch.load_safetensors(Fixture("tiny-bert.safetensors"));
+        var state = torch.load_safetensors(Fixture("tiny-bert-safetensors"));
         try
         {
             var act = () => model.load_state_dict(state.Where(kv => kv.Key.StartsWith("cls.", StringComparison.Ordinal)).ToDictionary(), strict: true);
@@ -156,6 +158,26 @@ public sealed class CheckpointTests
         finally
         {
             foreach (var t in state.Values) t.Dispose();
+        }
+    }
+
+    [Fact]
+    public void LoadCheckpoint_TinyRobertaBinAndSafetensors_GiveIdenticalTensors()
+    {
+        var fromBin = torch.load_checkpoint(Fixture("tiny-roberta", "pytorch_model.bin"));
+        var fromFolder = torch.load_checkpoint(Path.GetDirectoryName(Fixture("tiny-roberta"))!);
+        try
+        {
+            fromBin.Keys.Should().BeEquivalentTo(fromFolder.Keys).And.HaveCount(39);
+            foreach (var (name, t) in fromBin)
+            {
+                t.shape.Should().Equal(fromFolder[name].shape, name);
+                t.data<float>().Should().Equal(fromFolder[name].data<float>(), name);
+            }
+        }
+        finally
+        {
+            foreach (var t in fromBin.Values.Concat(fromFolder.Values)) t.Dispose();
         }
     }
 }
