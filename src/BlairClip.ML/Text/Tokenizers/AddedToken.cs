@@ -11,9 +11,17 @@ public sealed record AddedToken(string Content, int Id, bool LStrip = false, boo
 internal sealed class AddedTokenSplitter
 {
     private readonly AddedToken[] _byLengthDesc;
+    private readonly System.Buffers.SearchValues<char> _firstChars;
 
-    public AddedTokenSplitter(IEnumerable<AddedToken> tokens) =>
+    public AddedTokenSplitter(IEnumerable<AddedToken> tokens)
+    {
         _byLengthDesc = [.. tokens.Where(t => t.Content.Length > 0).OrderByDescending(t => t.Content.Length)];
+        _firstChars = System.Buffers.SearchValues.Create([.. _byLengthDesc.Select(t => t.Content[0]).Distinct()]);
+    }
+
+    /// <summary>False when no added token can occur in <paramref name="s"/> (none of their first characters does),
+    /// so the caller can skip splitting.</summary>
+    public bool MayOccurIn(ReadOnlySpan<char> s) => s.ContainsAny(_firstChars);
 
     public IReadOnlyList<AddedToken> Tokens => _byLengthDesc;
 
@@ -25,7 +33,7 @@ internal sealed class AddedTokenSplitter
         var pos = 0;
         while (pos < s.Length)
         {
-            var match = StartsAny(s[pos]) ? MatchAt(s, pos) : null;
+            var match = _firstChars.Contains(s[pos]) ? MatchAt(s, pos) : null;
             if (match is null) { pos++; continue; }
             var textEnd = pos;
             if (match.LStrip) while (textEnd > textStart && char.IsWhiteSpace(s[textEnd - 1])) textEnd--;
@@ -36,12 +44,6 @@ internal sealed class AddedTokenSplitter
             textStart = pos;
         }
         if (s.Length > textStart) pieces.Add((textStart, s.Length, null));
-    }
-
-    private bool StartsAny(char c)
-    {
-        foreach (var t in _byLengthDesc) if (t.Content[0] == c) return true;
-        return false;
     }
 
     private AddedToken? MatchAt(ReadOnlySpan<char> s, int pos)

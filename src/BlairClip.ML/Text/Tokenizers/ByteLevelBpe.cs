@@ -22,7 +22,7 @@ internal sealed class ByteLevelBpe
     /// atomic when <paramref name="splitAddedTokens"/>.</summary>
     public void Encode(ReadOnlySpan<char> text, List<int> ids, bool splitAddedTokens)
     {
-        if (!splitAddedTokens || _added.Tokens.Count == 0) { EncodePlain(text, ids); return; }
+        if (!splitAddedTokens || !_added.MayOccurIn(text)) { EncodePlain(text, ids); return; }
         var pieces = new List<(int Start, int End, AddedToken? Token)>();
         _added.Split(text, pieces);
         foreach (var (start, end, token) in pieces)

@@ -12,7 +12,8 @@ namespace BlairClip.ML.Text.Tokenizers;
 /// <remarks><c>ftfy.fix_text</c> (mojibake repair) is not applied: ftfy is a Python library with no .NET port here.
 /// It is a no-op on well-formed text, which is what the catalog holds. HTML entities are decoded with
 /// <see cref="WebUtility.HtmlDecode(string)"/>, which agrees with Python's <c>html.unescape</c> on named and numeric
-/// entities that end in ';'.</remarks>
+/// entities that end in ';'. Lower-casing is .NET's invariant simple case mapping; Python's <c>str.lower</c> differs
+/// only where Unicode's SpecialCasing maps one character to two (U+0130 'İ' → "i̇").</remarks>
 internal static class ClipPreTokenizer
 {
     public const string StartOfText = "<|startoftext|>";
@@ -30,7 +31,8 @@ internal static class ClipPreTokenizer
             if (Rune.IsWhiteSpace(r) || r.Value is >= 0x1C and <= 0x1F) { pendingSpace = sb.Length > 0; continue; }
             if (pendingSpace) sb.Append(' ');
             pendingSpace = false;
-            sb.Append(r.ToString());
+            Span<char> units = stackalloc char[2];
+            sb.Append(units[..r.EncodeToUtf16(units)]);
         }
         return sb.ToString().ToLowerInvariant();
     }

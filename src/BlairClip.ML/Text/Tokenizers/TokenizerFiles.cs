@@ -96,6 +96,11 @@ internal static class TokenizerFiles
         : ReadJson(path, root => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(key, out var v)
             && v.ValueKind == JsonValueKind.String ? v.GetString() : null);
 
+    /// <summary>Reads one number-valued key of a small JSON config file, or null when the file or key is absent.</summary>
+    public static double? ReadConfigNumber(string path, string key) => !File.Exists(path) ? null
+        : ReadJson(path, root => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(key, out var v)
+            && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null);
+
     private static T ReadJson<T>(string path, Func<JsonElement, T> read)
     {
         try

@@ -58,14 +58,9 @@ public static class TokenizerLoader
         return "unknown (no config names it and the vocabulary has neither <|startoftext|> nor <s>)";
     }
 
-    private static int? ModelMaxLength(string tokenizerConfig)
-    {
-        if (!File.Exists(tokenizerConfig)) return null;
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(tokenizerConfig));
-        // HF writes 1e30 when a tokenizer has no bound; only a real bound is used.
-        return doc.RootElement.TryGetProperty("model_max_length", out var v) && v.TryGetDouble(out var d)
-            && d is >= 2 and <= 1_000_000 ? (int)d : null;
-    }
+    // HF writes 1e30 when a tokenizer has no bound; only a real bound is used.
+    private static int? ModelMaxLength(string tokenizerConfig) =>
+        TokenizerFiles.ReadConfigNumber(tokenizerConfig, "model_max_length") is >= 2 and <= 1_000_000 and var d ? (int)d : null;
 
     private static IEnumerable<string> ListNames(string dir) =>
         Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(n => n!);

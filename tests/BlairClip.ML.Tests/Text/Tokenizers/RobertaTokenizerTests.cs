@@ -113,4 +113,20 @@ public class RobertaTokenizerTests
             TokenizerFixtures.Dir("roberta-base", "merges.txt"), new() { MaxLength = 1 });
         act.Should().Throw<InvalidOptionException>().WithMessage("`max_length`*>= 2*but was 1");
     }
+
+    [Fact]
+    public void EncodeBatch_ManyThreadsSharingTheCache_SameRowsAsSequential()
+    {
+        // A fresh tokenizer so every word is first merged concurrently.
+        var tok = RobertaTokenizer.FromFiles(TokenizerFixtures.Dir("roberta-base", "vocab.json"),
+            TokenizerFixtures.Dir("roberta-base", "merges.txt"));
+        var texts = Cases.Select(row => (string)row[0]).SelectMany(t => Enumerable.Repeat(t, 8)).ToArray();
+        var batch = tok.EncodeBatch(texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var expected = Tok.Encode(texts[i]);
+            batch.Row(i)[..expected.Length].ToArray().Select(x => (int)x).Should().Equal(expected, $"row {i} ({texts[i]})");
+            batch.MaskRow(i).ToArray().Sum().Should().Be(expected.Length);
+        }
+    }
 }
