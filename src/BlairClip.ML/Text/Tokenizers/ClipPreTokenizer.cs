@@ -9,10 +9,11 @@ namespace BlairClip.ML.Text.Tokenizers;
 /// <c>&lt;\|startoftext\|&gt;|&lt;\|endoftext\|&gt;|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+</c>
 /// (digits are single pieces; white space separates pieces and is dropped).
 /// </summary>
-/// <remarks><c>ftfy.fix_text</c> (mojibake repair) is not applied: ftfy is a Python library with no .NET port here.
-/// It is a no-op on well-formed text, which is what the catalog holds. HTML entities are decoded with
-/// <see cref="WebUtility.HtmlDecode(string)"/>, which agrees with Python's <c>html.unescape</c> on named and numeric
-/// entities that end in ';'. Lower-casing is .NET's invariant simple case mapping; Python's <c>str.lower</c> differs
+/// <remarks><c>ftfy.fix_text</c> is not applied: ftfy is a Python library with no .NET port here. It is a no-op on
+/// clean ASCII (all goldens); on other text it would also repair mojibake, uncurl quotes (’ → '), fold fullwidth
+/// characters and Latin ligatures and NFC-normalise, so ids can differ from openai's for such text. HTML entities are
+/// decoded with <see cref="WebUtility.HtmlDecode(string)"/>, which agrees with Python's <c>html.unescape</c> on named
+/// and numeric entities that end in ';'. Lower-casing is .NET's invariant simple case mapping; Python's <c>str.lower</c> differs
 /// only where Unicode's SpecialCasing maps one character to two (U+0130 'İ' → "i̇").</remarks>
 internal static class ClipPreTokenizer
 {
