@@ -20,6 +20,7 @@ internal sealed class BpeMerger
     private readonly int[] _byteEndIds;
     private readonly ConcurrentDictionary<string, int[]> _cache = new();
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
+    private int _cachedWords; // ConcurrentDictionary.Count takes every lock; this approximate count does not.
 
     /// <param name="vocab">Token string → id.</param>
     /// <param name="merges">Merge pairs in rank order (rank = index).</param>
@@ -70,7 +71,8 @@ internal sealed class BpeMerger
             return;
         }
         var ids = Merge(word);
-        if (_cache.Count < MaxCachedWords) _cacheBySpan.TryAdd(word, ids);
+        if (Volatile.Read(ref _cachedWords) < MaxCachedWords && _cacheBySpan.TryAdd(word, ids))
+            Interlocked.Increment(ref _cachedWords);
         output.AddRange(ids);
     }
 
