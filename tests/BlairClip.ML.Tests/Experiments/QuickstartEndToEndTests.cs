@@ -107,4 +107,23 @@ public sealed class QuickstartEndToEndTests(QuickstartFixture run) : IClassFixtu
         FluentActions.Invoking(() => StudyRunner.Run(Path.Combine(RepoPaths.Root, "experiments", "quickstart.yaml"),
             new StudyRunOptions { OutputDirectory = run.Output })).Should().Throw<IOException>().WithMessage("*not empty; pass --force*");
     }
+
+    /// <summary>The quickstart's TF-IDF row equals scikit-learn's, user by user (Fixtures/tfidf/generate_metrics.py).</summary>
+    [Fact]
+    public void TfIdf_MatchesScikitLearnReference_UserByUser()
+    {
+        var reference = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tfidf", "tfidf_quickstart_metrics.json")))!;
+        var tfidf = run.Outcome.Result.Models.Single(m => m.Name == "TF-IDF").Evaluation;
+        var ours = tfidf.PerUser.ToDictionary(u => run.Outcome.Result.Users[u.User]);
+        var rows = reference["per_user"]!.AsArray();
+        rows.Count.Should().Be(253);
+        foreach (var row in rows)
+        {
+            var u = ours[(string)row!["user"]!];
+            run.Outcome.Result.Items[u.Item].Should().Be((string)row["item"]!);
+            (u.Rank, u.Candidates).Should().Be(((double)row["rank"]!, (int)row["candidates"]!), (string)row["user"]!);
+        }
+        foreach (var (name, value) in reference["metrics"]!.AsObject())
+            tfidf.Metrics[name].Should().BeApproximately((double)value!, 1e-12, name);
+    }
 }
