@@ -26,16 +26,19 @@ internal static class ClipPreTokenizer
         var unescaped = WebUtility.HtmlDecode(WebUtility.HtmlDecode(text));
         var sb = new StringBuilder(unescaped.Length);
         var pendingSpace = false;
+        Span<char> units = stackalloc char[2];
         foreach (var r in unescaped.EnumerateRunes())
         {
             // Python's re '\s' on str also matches the separators U+001C..U+001F.
             if (Rune.IsWhiteSpace(r) || r.Value is >= 0x1C and <= 0x1F) { pendingSpace = sb.Length > 0; continue; }
             if (pendingSpace) sb.Append(' ');
             pendingSpace = false;
-            Span<char> units = stackalloc char[2];
             sb.Append(units[..r.EncodeToUtf16(units)]);
         }
-        return sb.ToString().ToLowerInvariant();
+        // Python's str.lower() (e.g. 'İ' → 'i̇', final sigma), not .NET's invariant lower-casing.
+        var cleaned = sb.ToString();
+        var lower = new char[2 * cleaned.Length];
+        return new string(lower, 0, PythonUnicode.Lower(cleaned, lower));
     }
 
     /// <summary>Finds the next piece at or after <paramref name="pos"/>; false when only white space is left.</summary>

@@ -100,3 +100,17 @@ public class ClipTokenizerTests
         act.Should().Throw<InvalidOptionException>().WithMessage("`context_length`*but was 1");
     }
 }
+
+public class ClipPreTokenizerCleanTests
+{
+    [Theory]
+    [InlineData("İSTANBUL\t\n  Σ", "i\u0307stanbul σ")]      // Python: 'İSTANBUL\t\n  Σ'.lower() after whitespace_clean
+    [InlineData("ΟΔΟΣ ΣΟΦΙΑ", "οδος σοφια")]                 // final sigma, as Python's str.lower()
+    [InlineData("  a &amp;b  ", "a &b")]
+    public void Clean_MatchesPythonLowerAndWhitespaceClean(string text, string expected) =>
+        BlairClip.ML.Text.Tokenizers.ClipPreTokenizer.Clean(text).Should().Be(expected);
+
+    [Fact]
+    public void Clean_VeryLongText_DoesNotExhaustTheStack() =>
+        BlairClip.ML.Text.Tokenizers.ClipPreTokenizer.Clean(new string('x', 3_000_000)).Length.Should().Be(3_000_000);
+}
