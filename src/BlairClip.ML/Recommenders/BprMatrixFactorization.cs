@@ -80,7 +80,7 @@ public sealed class BprMatrixFactorization : IEstimator<BprModel>
             int e = epoch;
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
-                var rng = new Random(HashCode.Combine(seed, e, t));
+                var rng = new Random(StreamSeed(seed, e, t));
                 int share = samples / threads + (t < samples % threads ? 1 : 0);
                 var grad = new float[k];
                 for (int s = 0; s < share; s++)
@@ -116,6 +116,16 @@ public sealed class BprMatrixFactorization : IEstimator<BprModel>
         }
         bi += lr * (g - regB * bi);
         bj += lr * (-g - regB * bj);
+    }
+
+    /// <summary>A seed for (study seed, epoch, thread) that is the same in every process (SplitMix64 finaliser;
+    /// <see cref="HashCode"/> is randomised per process, so it cannot be used for reproducible streams).</summary>
+    internal static int StreamSeed(int seed, int epoch, int thread)
+    {
+        ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch << 32 ^ (uint)thread;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
     private static void FillNormal(Random rng, Span<float> values, float std)

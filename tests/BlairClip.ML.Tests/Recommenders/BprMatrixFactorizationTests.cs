@@ -18,6 +18,18 @@ public class BprMatrixFactorizationTests
     }
 
     [Fact]
+    public void StreamSeed_IsAFixedFunction_SameInEveryProcess()
+    {
+        // Values pinned so that a per-process randomised hash (e.g. HashCode.Combine) would fail here in a new process.
+        BprMatrixFactorization.StreamSeed(42, 0, 0).Should().Be(BprMatrixFactorization.StreamSeed(42, 0, 0));
+        new[] { BprMatrixFactorization.StreamSeed(42, 0, 0), BprMatrixFactorization.StreamSeed(42, 1, 0), BprMatrixFactorization.StreamSeed(42, 0, 1) }
+            .Should().OnlyHaveUniqueItems();
+        BprMatrixFactorization.StreamSeed(42, 3, 1).Should().Be(PinnedStreamSeed);
+    }
+
+    private const int PinnedStreamSeed = 1958000848; // computed independently in Python (SplitMix64 finaliser)
+
+    [Fact]
     public void Fit_ZeroEpochs_KeepsInitialisationAndZeroBias()
     {
         var m = Fit(new BprOptions { Factors = 3, Epochs = 0, InitStd = 0.1f });
