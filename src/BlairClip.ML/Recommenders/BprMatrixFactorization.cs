@@ -147,10 +147,12 @@ public sealed class BprModel : IRecommender
 {
     private readonly int _k;
     private readonly float[] _p, _q, _bias;
+    private readonly ItemMatrix _items;
 
     internal BprModel(int factors, float[] userFactors, float[] itemFactors, float[] itemBias)
     {
         _k = factors; _p = userFactors; _q = itemFactors; _bias = itemBias;
+        _items = ItemMatrix.FromDense(factors, itemFactors);
     }
 
     public int Factors => _k;
@@ -168,17 +170,20 @@ public sealed class BprModel : IRecommender
     public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
         int n = ItemCount;
-        var user = new float[_k];
+        var users = new float[queries.Length * _k];
         for (int qi = 0; qi < queries.Length; qi++)
         {
+            var user = users.AsSpan(qi * _k, _k);
             var query = queries[qi];
-            if ((uint)query.User < (uint)UserCount)
-                _p.AsSpan(query.User * _k, _k).CopyTo(user);
-            else
-                FoldIn(query.History.Span, user);
+            if ((uint)query.User < (uint)UserCount) _p.AsSpan(query.User * _k, _k).CopyTo(user);
+            else FoldIn(query.History.Span, user);
+        }
+        // The shared blocked kernel (also used by the content and embedding recommenders), then the item bias.
+        _items.MultiplyRows(users, queries.Length, scores);
+        for (int qi = 0; qi < queries.Length; qi++)
+        {
             var row = scores.Slice(qi * n, n);
-            for (int i = 0; i < n; i++)
-                row[i] = _bias[i] + TensorPrimitives.Dot(_q.AsSpan(i * _k, _k), user);
+            TensorPrimitives.Add(row, _bias, row);
         }
     }
 
