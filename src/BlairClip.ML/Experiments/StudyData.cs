@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
 using BlairClip.ML.Experiments.Yaml;
+using BlairClip.ML.Features;
 using BlairClip.ML.Split;
 using YamlDotNet.RepresentationModel;
 
@@ -60,21 +61,33 @@ public sealed class StudyData
     private static LoadedData Load(YamlMappingNode data, SpecDocument doc, BlairClipContext context)
     {
         var rest = new YamlMappingNode();
-        YamlNode? formatNode = null;
+        YamlNode? formatNode = null, featuresNode = null;
         foreach (var (k, v) in data.Children)
         {
-            if (k is YamlScalarNode { Value: "format" }) formatNode = v; else rest.Children[k] = v;
+            if (k is YamlScalarNode { Value: "format" }) formatNode = v;
+            else if (k is YamlScalarNode { Value: "item_features" }) featuresNode = v;
+            else rest.Children[k] = v;
         }
         if (formatNode is not YamlScalarNode { Value: { } format })
             throw doc.Binder.Error(data, "'data' is missing required key 'format' (amazon2023 | table).");
         try
         {
-            return format switch
+            var loaded = format switch
             {
                 "amazon2023" => context.Data.LoadAmazonReviews(doc.Binder.Bind<AmazonReviewsOptions>(rest, "data"), doc.Directory),
                 "table" => context.Data.LoadTable(doc.Binder.Bind<TableOptions>(rest, "data"), doc.Directory),
                 _ => throw doc.Binder.Error(formatNode, $"'data.format' must be amazon2023 or table, but was '{format}'."),
             };
+            if (featuresNode is null) return loaded;
+            var features = doc.Binder.Bind<IReadOnlyList<ItemFeatureSpec>>(featuresNode, "data.item_features");
+            try
+            {
+                return context.Data.AttachItemFeatures(loaded, features, doc.Directory);
+            }
+            catch (ArgumentException e)
+            {
+                throw doc.Binder.Error(featuresNode, $"data.item_features: {e.Message}");
+            }
         }
         catch (InvalidOptionException e)
         {

@@ -48,7 +48,8 @@ public sealed record StudySpec
     public required string Name { get; init; }
     /// <summary>(int) Study-wide seed.</summary>
     public int Seed { get; init; } = 42;
-    /// <summary>(mapping) <c>format: amazon2023 | table</c> and that format's keys (see README).</summary>
+    /// <summary>(mapping) <c>format: amazon2023 | table</c> and that format's keys (see README), plus an optional
+    /// <c>item_features</c> list of <see cref="Features.ItemFeatureSpec"/> (precomputed per-item vectors).</summary>
     public required YamlMappingNode Data { get; init; }
     /// <summary>(mapping) Interaction filters.</summary>
     public InteractionFilterOptions Filter { get; init; } = new();

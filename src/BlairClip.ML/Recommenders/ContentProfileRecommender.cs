@@ -42,13 +42,7 @@ public sealed class ContentProfileRecommender : IEstimator<ContentProfileModel>
     public ContentProfileModel Fit(RecDataset data)
     {
         GetOutputSchema(data.Schema);
-        var column = data.ItemTable.Columns.First(c => c.Name == Options.FeaturesColumn);
-        ItemMatrix items = column switch
-        {
-            DenseVectorColumn d => ItemMatrix.FromDense(d.Dimension, d.Values.ToArray()),
-            SparseVectorColumn s => ItemMatrix.FromSparse(s.Dimension, s.RowOffsets.ToArray(), s.Indices.ToArray(), s.Values.ToArray()),
-            _ => throw new SchemaMismatchException($"{nameof(ContentProfileRecommender)} needs a vector column '{Options.FeaturesColumn}', but it is {column.Type}."),
-        };
+        var items = ItemMatrix.FromColumn(data.ItemTable.Columns.First(c => c.Name == Options.FeaturesColumn), nameof(ContentProfileRecommender));
         if (Options.NormalizeItems) items.NormalizeRows();
         return new ContentProfileModel(Options, items);
     }
@@ -91,27 +85,14 @@ public sealed class ContentProfileModel : IRecommender
         int n = _items.Rows, dim = _items.Dimension;
         if (scores.Length != (long)queries.Length * n)
             throw new ArgumentException($"scores has {scores.Length} values, expected {queries.Length} queries × {n} items.", nameof(scores));
-        var profiles = new float[queries.Length * dim];
-        var empty = new bool[queries.Length];
-        for (int q = 0; q < queries.Length; q++)
-        {
-            var history = queries[q].History.Span;
-            var profile = profiles.AsSpan(q * dim, dim);
-            foreach (int item in history)
+        var profiles = _items.MeanProfiles(queries);
+        if (Options.NormalizeProfile)
+            for (int q = 0; q < queries.Length; q++)
             {
-                if ((uint)item >= (uint)n)
-                    throw new ArgumentException($"query {q} (user {queries[q].User}): history item {item} is not a catalog index (0 … {n - 1}).", nameof(queries));
-                _items.AddRowTo(item, profile);
-            }
-            empty[q] = history.IsEmpty;
-            if (empty[q]) continue;
-            TensorPrimitives.Divide(profile, history.Length, profile);
-            if (Options.NormalizeProfile)
-            {
+                var profile = profiles.AsSpan(q * dim, dim);
                 float norm = TensorPrimitives.Norm(profile);
                 if (norm > 0) TensorPrimitives.Divide(profile, norm, profile);
             }
-        }
         _items.MultiplyRows(profiles, queries.Length, scores);
     }
 
@@ -121,10 +102,7 @@ public sealed class ContentProfileModel : IRecommender
         p["features_column"] = Options.FeaturesColumn;
         p["normalize_profile"] = Options.NormalizeProfile;
         p["normalize_items"] = Options.NormalizeItems;
-        p["layout"] = _items.IsDense ? "dense" : "sparse";
-        p["dimension"] = _items.Dimension;
-        p["items"] = _items.Rows;
-        _items.Save(context.Tensors);
+        _items.Save(context);
     }
 
     /// <exception cref="InvalidDataException">Unknown layout or tensors of the wrong size; names the entry.</exception>

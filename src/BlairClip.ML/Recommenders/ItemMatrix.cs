@@ -1,12 +1,15 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using BlairClip.ML.Core;
 using BlairClip.ML.IO;
 using BlairClip.ML.Models;
 
 namespace BlairClip.ML.Recommenders;
 
-/// <summary>The item vectors of <see cref="ContentProfileModel"/>, <c>[Rows, Dimension]</c>: dense row-major or CSR.
-/// Holds the two kernels scoring needs — add a row to a profile, and multiply every row by a batch of profiles.</summary>
+/// <summary>The item vectors of a profile-scoring recommender (<see cref="ContentProfileModel"/>,
+/// <see cref="EmbeddingModel"/>), <c>[Rows, Dimension]</c>: dense row-major or CSR. Holds the kernels both share —
+/// mean-of-history profiles, and multiplying every row by a batch of profiles (sparse CSR or dense blocked GEMV) —
+/// and the entry layout both write.</summary>
 internal sealed class ItemMatrix
 {
     private const int QueryChunk = 32, ItemBlock = 64;
@@ -28,6 +31,26 @@ internal sealed class ItemMatrix
     public static ItemMatrix FromSparse(int dimension, int[] indptr, int[] indices, float[] values) =>
         new(indptr.Length - 1, dimension, values, indptr, indices);
 
+    /// <summary>A copy of a dense or sparse vector column (the copy may be normalised in place).</summary>
+    /// <exception cref="SchemaMismatchException">The column is not a vector column; the message names
+    /// <paramref name="owner"/>.</exception>
+    public static ItemMatrix FromColumn(DataColumn column, string owner) => column switch
+    {
+        DenseVectorColumn d => FromDense(d.Dimension, d.Values.ToArray()),
+        SparseVectorColumn s => FromSparse(s.Dimension, s.RowOffsets.ToArray(), s.Indices.ToArray(), s.Values.ToArray()),
+        _ => throw new SchemaMismatchException($"{owner} needs a vector column '{column.Name}', but it is {column.Type}."),
+    };
+
+    /// <summary>The rows as a dense row-major <c>[Rows, Dimension]</c> array (a copy).</summary>
+    public float[] ToDense()
+    {
+        if (IsDense) return (float[])_values.Clone();
+        var dense = new float[(long)Rows * Dimension];
+        for (int r = 0; r < Rows; r++)
+            for (int k = _indptr![r]; k < _indptr[r + 1]; k++) dense[(long)r * Dimension + _indices![k]] = _values[k];
+        return dense;
+    }
+
     /// <summary>Divides every non-zero row by its L2 norm.</summary>
     public void NormalizeRows()
     {
@@ -42,6 +65,27 @@ internal sealed class ItemMatrix
     private Span<float> RowValues(int r) => IsDense
         ? _values.AsSpan(r * Dimension, Dimension)
         : _values.AsSpan(_indptr![r], _indptr[r + 1] - _indptr[r]);
+
+    /// <summary>Mean-of-history profiles <c>[queries.Length, Dimension]</c>: row q is
+    /// <c>(1/|H_q|) Σ_{i∈H_q} x_i</c>, all zeros for an empty history.</summary>
+    /// <exception cref="ArgumentException">A history item is not a row index.</exception>
+    public float[] MeanProfiles(ReadOnlySpan<UserQuery> queries)
+    {
+        var profiles = new float[queries.Length * Dimension];
+        for (int q = 0; q < queries.Length; q++)
+        {
+            var history = queries[q].History.Span;
+            var profile = profiles.AsSpan(q * Dimension, Dimension);
+            foreach (int item in history)
+            {
+                if ((uint)item >= (uint)Rows)
+                    throw new ArgumentException($"query {q} (user {queries[q].User}): history item {item} is not a catalog index (0 … {Rows - 1}).", nameof(queries));
+                AddRowTo(item, profile);
+            }
+            if (!history.IsEmpty) TensorPrimitives.Divide(profile, history.Length, profile);
+        }
+        return profiles;
+    }
 
     /// <summary><c>profile += row r</c>; <paramref name="profile"/> is <c>[Dimension]</c>.</summary>
     public void AddRowTo(int r, Span<float> profile)
@@ -179,42 +223,51 @@ internal sealed class ItemMatrix
         d[4] = s10; d[5] = s11; d[6] = s12; d[7] = s13;
     }
 
-    public void Save(SafeTensorsWriter tensors)
+    /// <summary>Writes properties <c>{prefix}layout</c> ("dense" | "sparse"), <c>{prefix}dimension</c>,
+    /// <c>{prefix}items</c> and tensors, dense: <c>{prefix}items</c> F32 [items, dim]; sparse: <c>{prefix}indptr</c>
+    /// I32 [items + 1], <c>{prefix}indices</c> I32 [nnz], <c>{prefix}values</c> F32 [nnz].</summary>
+    public void Save(ModelSaveContext context, string prefix = "")
     {
+        var p = context.Properties;
+        p[prefix + "layout"] = IsDense ? "dense" : "sparse";
+        p[prefix + "dimension"] = Dimension;
+        p[prefix + "items"] = Rows;
+        var tensors = context.Tensors;
         if (IsDense)
         {
-            tensors.Add<float>("items", _values, Rows, Dimension);
+            tensors.Add<float>(prefix + "items", _values, Rows, Dimension);
             return;
         }
-        tensors.Add<int>("indptr", _indptr, _indptr!.Length);
-        tensors.Add<int>("indices", _indices, _indices!.Length);
-        tensors.Add<float>("values", _values, _values.Length);
+        tensors.Add<int>(prefix + "indptr", _indptr, _indptr!.Length);
+        tensors.Add<int>(prefix + "indices", _indices, _indices!.Length);
+        tensors.Add<float>(prefix + "values", _values, _values.Length);
     }
 
+    /// <summary>Reads what <see cref="Save"/> wrote with the same <paramref name="prefix"/>.</summary>
     /// <exception cref="InvalidDataException">Unknown layout, or tensor sizes that disagree with the properties.</exception>
-    public static ItemMatrix Load(ModelLoadContext context)
+    public static ItemMatrix Load(ModelLoadContext context, string prefix = "")
     {
-        var layout = context.Get<string>("layout");
-        int dim = context.Get<int>("dimension"), rows = context.Get<int>("items");
+        var layout = context.Get<string>(prefix + "layout");
+        int dim = context.Get<int>(prefix + "dimension"), rows = context.Get<int>(prefix + "items");
         if (layout == "dense")
         {
-            var values = context.Tensors.Get<float>("items");
+            var values = context.Tensors.Get<float>(prefix + "items");
             if (dim <= 0 || values.Length != (long)rows * dim)
-                throw new InvalidDataException($"{context.Entry}: tensor 'items' has {values.Length} values, expected items × dimension = {rows} × {dim}.");
+                throw new InvalidDataException($"{context.Entry}: tensor '{prefix}items' has {values.Length} values, expected items × dimension = {rows} × {dim}.");
             return FromDense(dim, values);
         }
         if (layout == "sparse")
         {
-            var indptr = context.Tensors.Get<int>("indptr");
-            var indices = context.Tensors.Get<int>("indices");
-            var values = context.Tensors.Get<float>("values");
+            var indptr = context.Tensors.Get<int>(prefix + "indptr");
+            var indices = context.Tensors.Get<int>(prefix + "indices");
+            var values = context.Tensors.Get<float>(prefix + "values");
             if (indptr.Length != rows + 1 || indptr[0] != 0 || indptr[^1] != indices.Length || indices.Length != values.Length)
-                throw new InvalidDataException($"{context.Entry}: CSR tensors disagree: indptr has {indptr.Length} entries (expected {rows + 1}, ending at {indices.Length}), indices {indices.Length}, values {values.Length}.");
+                throw new InvalidDataException($"{context.Entry}: CSR tensors '{prefix}…' disagree: indptr has {indptr.Length} entries (expected {rows + 1}, ending at {indices.Length}), indices {indices.Length}, values {values.Length}.");
             foreach (int i in indices)
                 if ((uint)i >= (uint)dim)
-                    throw new InvalidDataException($"{context.Entry}: tensor 'indices' holds {i}, outside the dimension {dim}.");
+                    throw new InvalidDataException($"{context.Entry}: tensor '{prefix}indices' holds {i}, outside the dimension {dim}.");
             return FromSparse(dim, indptr, indices, values);
         }
-        throw new InvalidDataException($"{context.Entry}: property 'layout' must be 'dense' or 'sparse', but was '{layout}'.");
+        throw new InvalidDataException($"{context.Entry}: property '{prefix}layout' must be 'dense' or 'sparse', but was '{layout}'.");
     }
 }
