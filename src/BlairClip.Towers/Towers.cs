@@ -55,16 +55,30 @@ public static class PretrainedTowers
 {
     /// <summary>A RoBERTa/BLaIR (<c>model_type</c> roberta) or CLIP (clip, clip_text_model) text tower.</summary>
     /// <exception cref="InvalidDataException">The model type has no text tower, or the weights do not match.</exception>
-    public static ITextTower LoadTextTower(string checkpointDir, TowerOptions? options = null) =>
-        throw new NotImplementedException();
+    public static ITextTower LoadTextTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
+    {
+        "roberta" => Roberta.RobertaTextTower.Load(checkpointDir, options),
+        "clip" or "clip_text_model" => Clip.ClipTextTower.Load(checkpointDir, options),
+        var other => throw new InvalidDataException(
+            $"{Path.Combine(checkpointDir, "config.json")}: key 'model_type' must be roberta, clip or clip_text_model for a text tower, but was '{other}'."),
+    };
 
     /// <summary>A CLIP (<c>model_type</c> clip or clip_vision_model) image tower.</summary>
     /// <exception cref="InvalidDataException">The model type has no image tower, or the weights do not match.</exception>
-    public static IImageTower LoadImageTower(string checkpointDir, TowerOptions? options = null) =>
-        throw new NotImplementedException();
+    public static IImageTower LoadImageTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
+    {
+        "clip" or "clip_vision_model" => Clip.ClipImageTower.Load(checkpointDir, options),
+        var other => throw new InvalidDataException(
+            $"{Path.Combine(checkpointDir, "config.json")}: key 'model_type' must be clip or clip_vision_model for an image tower, but was '{other}'."),
+    };
 
     /// <summary>The <c>model_type</c> string of <paramref name="checkpointDir"/>/config.json.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder is missing.</exception>
     /// <exception cref="FileNotFoundException">config.json is missing.</exception>
     /// <exception cref="InvalidDataException">config.json has no string <c>model_type</c>.</exception>
-    public static string ModelType(string checkpointDir) => throw new NotImplementedException();
+    public static string ModelType(string checkpointDir)
+    {
+        if (!Directory.Exists(checkpointDir)) throw new DirectoryNotFoundException($"Checkpoint folder '{checkpointDir}' does not exist.");
+        return Loading.HfConfig.Read(Path.Combine(checkpointDir, "config.json")).String("model_type");
+    }
 }
