@@ -16,7 +16,7 @@ public sealed record ImageTowerEncoderOptions
     /// <summary>(string) cpu | cuda | cuda:N.</summary>
     public string Device { get; init; } = "cpu";
     /// <summary>(string) float32 | bf16: precision of weights and activations (embeddings are stored as float32).</summary>
-    public string DType { get; init; } = "float32";
+    public string Dtype { get; init; } = "float32";
     /// <summary>(string) What an item without a readable image gets: black = the embedding of an all-black image
     /// (the seed study's behaviour); skip = a zero row (it scores 0 against every profile).</summary>
     public string MissingImage { get; init; } = "black";
@@ -48,7 +48,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
     /// <summary>With another tower loader (tests use it to count and check calls).</summary>
     internal ImageTowerEncoder(BlairClipContext context, ImageTowerEncoderOptions options, Func<string, TowerOptions, IImageTower> loadTower)
     {
-        EncoderSettings.Validate(options.Checkpoint, options.InputColumn, options.OutputColumn, options.BatchSize, options.Device, options.DType);
+        EncoderSettings.Validate(options.Checkpoint, options.InputColumn, options.OutputColumn, options.BatchSize, options.Device, options.Dtype);
         InvalidOptionException.Check(options.MissingImage is "black" or "skip", "missing_image", options.MissingImage, "must be black or skip");
         Context = context;
         Options = options;
@@ -77,7 +77,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         GetOutputSchema(data.Schema);
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
-        var key = CheckpointFingerprint.Key("image", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.DType);
+        var key = CheckpointFingerprint.Key("image", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
         var cache = new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key);
         bool black = Options.MissingImage == "black";
 
@@ -102,7 +102,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         int dimension = rows.Dimension ?? 0;
         if (misses.Count > 0)
         {
-            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.DType });
+            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.Dtype });
             dimension = tower.Dimension;
             var processor = tower.Processor;
             int perImage = processor.ValuesPerImage;
@@ -141,7 +141,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         }
         Context.Report.Set(Options.OutputColumn + "_missing_images", missingCount);
         Context.Report.Set(Options.OutputColumn + "_unreadable_images", unreadableCount);
-        return new TowerEmbeddings(TowerKind.Image, Options.InputColumn, Options.OutputColumn, checkpoint, Options.DType, Options.MissingImage,
+        return new TowerEmbeddings(TowerKind.Image, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype, Options.MissingImage,
             dimension, data.Items.Ids.ToArray(), values, flags)
         {
             EncodedCount = misses.Count, CachedCount = cached, MissingImageCount = missingCount, UnreadableImageCount = unreadableCount,

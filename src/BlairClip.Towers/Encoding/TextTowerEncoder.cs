@@ -16,7 +16,7 @@ public sealed record TextTowerEncoderOptions
     /// <summary>(string) cpu | cuda | cuda:N.</summary>
     public string Device { get; init; } = "cpu";
     /// <summary>(string) float32 | bf16: precision of weights and activations (embeddings are stored as float32).</summary>
-    public string DType { get; init; } = "float32";
+    public string Dtype { get; init; } = "float32";
     /// <summary>(bool) Reuse embeddings computed before with the same checkpoint, tokenizer and dtype, and store new ones.</summary>
     public bool Cache { get; init; } = true;
     /// <summary>(string?) Embedding cache folder (relative to the study); null: $BLAIRCLIP_CACHE or ./.blairclip-cache/embeddings.</summary>
@@ -43,7 +43,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
     /// <summary>With another tower loader (tests use it to count and check calls).</summary>
     internal TextTowerEncoder(BlairClipContext context, TextTowerEncoderOptions options, Func<string, TowerOptions, ITextTower> loadTower)
     {
-        EncoderSettings.Validate(options.Checkpoint, options.InputColumn, options.OutputColumn, options.BatchSize, options.Device, options.DType);
+        EncoderSettings.Validate(options.Checkpoint, options.InputColumn, options.OutputColumn, options.BatchSize, options.Device, options.Dtype);
         Context = context;
         Options = options;
         _loadTower = loadTower;
@@ -69,7 +69,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         GetOutputSchema(data.Schema);
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
-        var key = CheckpointFingerprint.Key("text", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.DType);
+        var key = CheckpointFingerprint.Key("text", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
         var cache = new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key);
 
         var texts = data.ItemTable.GetColumn<ScalarColumn<string>>(Options.InputColumn);
@@ -82,7 +82,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         int dimension = rows.Dimension ?? 0;
         if (misses.Count > 0)
         {
-            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.DType });
+            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.Dtype });
             dimension = tower.Dimension;
             using var progress = Context.Progress.Start($"encode texts ({Path.GetFileName(dir)})", misses.Count);
             for (int start = 0; start < misses.Count; start += Options.BatchSize)
@@ -102,7 +102,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
             if (Options.Cache) cache.Save();
         }
         var values = rows.Assemble(dimension, out _);
-        return new TowerEmbeddings(TowerKind.Text, Options.InputColumn, Options.OutputColumn, checkpoint, Options.DType, "",
+        return new TowerEmbeddings(TowerKind.Text, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype, "",
             dimension, data.Items.Ids.ToArray(), values, new byte[texts.Length])
         {
             EncodedCount = misses.Count, CachedCount = cached,

@@ -15,7 +15,7 @@ public sealed class TextTowerEncoderTests : IDisposable
     private TextTowerEncoder Encoder(string dtype = "float32", bool cache = true, int batchSize = 2) =>
         new(new BlairClipContext(), new TextTowerEncoderOptions
         {
-            Checkpoint = _box.Checkpoint, CacheDir = _box.CacheDir, DType = dtype, Cache = cache, BatchSize = batchSize,
+            Checkpoint = _box.Checkpoint, CacheDir = _box.CacheDir, Dtype = dtype, Cache = cache, BatchSize = batchSize,
         }, (_, _) => _tower);
 
     private static readonly string[] Texts = ["red lipstick", "a matte foundation", "banana shampoo"];
@@ -147,7 +147,7 @@ public sealed class TextTowerEncoderTests : IDisposable
         {
             "batch_size" => options with { BatchSize = 0 },
             "device" => options with { Device = "gpu" },
-            "dtype" => options with { DType = "fp16" },
+            "dtype" => options with { Dtype = "fp16" },
             _ => options with { Checkpoint = "" },
         };
         FluentActions.Invoking(() => new BlairClipContext().Transforms.TextTower(options))
