@@ -7,8 +7,9 @@ namespace BlairClip.ML.Features;
 /// <summary>Options of <see cref="FeatureLookupEstimator"/>.</summary>
 public sealed record FeatureLookupOptions
 {
-    /// <summary>(string) Input item vector column (dense or sparse), e.g. a <c>data.item_features</c> name.</summary>
-    public required string FeaturesColumn { get; init; }
+    /// <summary>(string) Input item vector column (dense or sparse), e.g. a <c>data.item_features</c> name. Must be
+    /// set (there is no sensible default); not <c>required</c> in C# because a study's params override only some keys.</summary>
+    public string FeaturesColumn { get; init; } = "";
     /// <summary>(string) Output column name; null keeps <c>features_column</c> (replaced in place).</summary>
     public string? OutputColumn { get; init; }
     /// <summary>(bool) L2-normalise each row (zero rows stay zero).</summary>

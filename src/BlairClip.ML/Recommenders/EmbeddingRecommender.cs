@@ -43,7 +43,8 @@ public sealed record EmbeddingRecommenderOptions
     public IReadOnlyList<string> Columns { get; init; } = [];
     /// <summary>(list of float) One non-negative weight per <c>columns</c> entry; empty = all 1.</summary>
     public IReadOnlyList<float> Weights { get; init; } = [];
-    /// <summary>(bool) L2-normalise item rows (turn dot products into cosines); false for rows already unit length.</summary>
+    /// <summary>(bool) L2-normalise item rows (turn dot products into cosines); false for rows already unit length.
+    /// Mode combined normalises regardless: its definition averages unit vectors.</summary>
     public bool Normalize { get; init; } = true;
     /// <summary>(zero | skip) Items without a feature row: keep the zero row, or never recommend them.</summary>
     public MissingFeatures Missing { get; init; } = MissingFeatures.Zero;
