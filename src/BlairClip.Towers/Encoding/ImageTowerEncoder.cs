@@ -78,7 +78,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
         var key = CheckpointFingerprint.Key("image", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
-        var cache = new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key);
+        var cache = Options.Cache ? new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key) : null;
         bool black = Options.MissingImage == "black";
 
         // Content of item i: its file's bytes; a missing item shares the all-zero hash, which stands for the black image.
@@ -87,16 +87,17 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         var paths = new string[n];
         var hashes = new EmbeddingCache.Hash[n];
         var missing = new bool[n];
-        for (int i = 0; i < n; i++)
+        // Reading every file to hash it is I/O bound; overlap it across items.
+        Parallel.For(0, n, i =>
         {
             var p = column[i];
             paths[i] = string.IsNullOrEmpty(p) ? "" : Context.ResolvePath(p);
             missing[i] = paths[i].Length == 0 || !File.Exists(paths[i]);
             if (!missing[i]) hashes[i] = EmbeddingCache.HashOf(File.ReadAllBytes(paths[i]));
-        }
+        });
         var skipped = black ? default : missing.AsSpan();
         var rows = new UniqueRows(hashes, skipped);
-        int cached = Options.Cache ? rows.FillFromCache(cache) : 0;
+        int cached = cache is null ? 0 : rows.FillFromCache(cache);
 
         var misses = rows.Missing();
         int dimension = rows.Dimension ?? 0;
@@ -120,11 +121,11 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
                     bool unreadable = errors[k] is not null;
                     var row = embeddings.AsSpan(k * dimension, dimension);
                     rows.Set(batch[k], row.ToArray(), unreadable);
-                    if (Options.Cache) cache.Put(rows.HashOf(batch[k]), row, unreadable);
+                    cache?.Put(rows.HashOf(batch[k]), row, unreadable);
                 }
                 progress.Advance(batch.Count);
             }
-            if (Options.Cache) cache.Save();
+            cache?.Save();
         }
 
         var values = rows.Assemble(dimension, out _);

@@ -70,13 +70,13 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
         var key = CheckpointFingerprint.Key("text", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
-        var cache = new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key);
+        var cache = Options.Cache ? new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key) : null;
 
         var texts = data.ItemTable.GetColumn<ScalarColumn<string>>(Options.InputColumn);
         var hashes = new EmbeddingCache.Hash[texts.Length];
         for (int i = 0; i < texts.Length; i++) hashes[i] = EmbeddingCache.HashOf(System.Text.Encoding.UTF8.GetBytes(texts[i] ?? ""));
         var rows = new UniqueRows(hashes);
-        int cached = Options.Cache ? rows.FillFromCache(cache) : 0;
+        int cached = cache is null ? 0 : rows.FillFromCache(cache);
 
         var misses = rows.Missing();
         int dimension = rows.Dimension ?? 0;
@@ -95,11 +95,11 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
                 {
                     var row = embeddings.AsSpan(k * dimension, dimension);
                     rows.Set(batch[k], row.ToArray());
-                    if (Options.Cache) cache.Put(hashes[rows.FirstItem(batch[k])], row);
+                    cache?.Put(hashes[rows.FirstItem(batch[k])], row);
                 }
                 progress.Advance(batch.Count);
             }
-            if (Options.Cache) cache.Save();
+            cache?.Save();
         }
         var values = rows.Assemble(dimension, out _);
         return new TowerEmbeddings(TowerKind.Text, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype, "",
