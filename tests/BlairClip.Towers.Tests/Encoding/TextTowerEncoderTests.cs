@@ -187,4 +187,35 @@ public sealed class TextTowerEncoderTests : IDisposable
         var schema = new RecSchema(new Schema([new SchemaColumn(RecDataset.ItemIdColumn, ColumnType.Text)]), Interactions.Schema);
         FluentActions.Invoking(() => Encoder().GetOutputSchema(schema)).Should().Throw<SchemaMismatchException>().WithMessage("*'Text'*");
     }
+
+    [Fact]
+    public void Fit_ThreeMisses_ReportsOneStageOfThreeSteps()
+    {
+        var progress = new RecordingProgress();
+        new TextTowerEncoder(new BlairClipContext(progress: progress), new TextTowerEncoderOptions { Checkpoint = _box.Checkpoint, CacheDir = _box.CacheDir, BatchSize = 2 },
+            (_, _) => _tower).Fit(EncodingSandbox.Catalog(Texts));
+
+        progress.Stages.Should().Equal(("encode texts (ckpt)", 3L));
+        progress.Advanced.Should().Be(3);
+    }
+
+    [Fact]
+    public void Fit_CacheFileOfAnotherLayout_ThrowsNamingIt()
+    {
+        Encoder().Fit(EncodingSandbox.Catalog(Texts));
+        var file = Directory.GetFiles(_box.CacheDir).Single();
+        new ML.IO.SafeTensorsWriter().Add<float>("embeddings", [1f], 1, 1).Save(file);
+
+        FluentActions.Invoking(() => Encoder().Fit(EncodingSandbox.Catalog(Texts)))
+            .Should().Throw<InvalidDataException>().WithMessage($"{file}: not an embedding cache*delete it.");
+    }
+
+    private sealed class RecordingProgress : IProgressReporter, IProgressTask
+    {
+        public List<(string, long)> Stages { get; } = new();
+        public long Advanced { get; private set; }
+        public IProgressTask Start(string stage, long total) { Stages.Add((stage, total)); return this; }
+        public void Advance(long steps = 1) => Advanced += steps;
+        public void Dispose() { }
+    }
 }
