@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(EncodeCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -5,10 +5,15 @@ namespace BlairClip.ML.Core;
 /// Catalog methods are extension methods on these catalog objects, one per component file.</summary>
 public sealed class BlairClipContext
 {
-    public BlairClipContext(int seed = 42, IProgressReporter? progress = null)
+    /// <param name="seed">Study-wide seed.</param>
+    /// <param name="progress">Progress sink (null: none).</param>
+    /// <param name="baseDirectory">Folder that relative paths in step options (e.g. a checkpoint) are resolved
+    /// against: the study's folder when run by the study runner; null means the current directory.</param>
+    public BlairClipContext(int seed = 42, IProgressReporter? progress = null, string? baseDirectory = null)
     {
         Seed = seed;
         Progress = progress ?? NullProgress.Instance;
+        BaseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         Data = new DataCatalog(this);
         Transforms = new TransformsCatalog(this);
         Recommenders = new RecommendersCatalog(this);
@@ -19,6 +24,17 @@ public sealed class BlairClipContext
     /// <summary>Study-wide seed; components derive their own streams from it.</summary>
     public int Seed { get; }
     public IProgressReporter Progress { get; }
+
+    /// <summary>Folder that relative paths in step options are resolved against (absolute).</summary>
+    public string BaseDirectory { get; }
+
+    /// <summary>Counters components report while fitting (e.g. images that could not be read); the study runner
+    /// writes them to run.json beside the loader's counters. Components <see cref="Data.DataReport.Set"/> their
+    /// counters (rather than add) so that refitting on the same catalog does not double them.</summary>
+    public Data.DataReport Report { get; } = new();
+
+    /// <summary><paramref name="path"/> made absolute against <see cref="BaseDirectory"/>.</summary>
+    public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
 
     public DataCatalog Data { get; }
     public TransformsCatalog Transforms { get; }

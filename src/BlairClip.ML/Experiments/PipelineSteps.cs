@@ -4,7 +4,8 @@ using BlairClip.ML.Core;
 namespace BlairClip.ML.Experiments;
 
 /// <summary>The estimators usable as pipeline steps: every class with <see cref="PipelineStepAttribute"/> in the
-/// loaded assemblies (so tensor-based steps register by their assembly being loaded).</summary>
+/// loaded assemblies and in the <c>BlairClip.*.dll</c> files beside the program (so tensor-based steps, e.g. the
+/// tower encoders, register by being deployed with it).</summary>
 public static class PipelineSteps
 {
     private static readonly Lazy<Dictionary<string, (Type Estimator, Type Options)>> All = new(Scan);
@@ -38,8 +39,23 @@ public static class PipelineSteps
     public static bool Produces<T>(Type estimator) => estimator.GetInterfaces().Any(i =>
         i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEstimator<>) && typeof(T).IsAssignableFrom(i.GetGenericArguments()[0]));
 
+    /// <summary>Loads the <c>BlairClip.*.dll</c> assemblies in the program's folder that are not loaded yet, so that
+    /// scans for <see cref="PipelineStepAttribute"/> and model entries see components no code has touched yet.</summary>
+    internal static void LoadComponentAssemblies()
+    {
+        var loaded = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var dll in Directory.EnumerateFiles(AppContext.BaseDirectory, "BlairClip.*.dll"))
+        {
+            var name = Path.GetFileNameWithoutExtension(dll);
+            if (loaded.Contains(name) || name.EndsWith(".Tests", StringComparison.OrdinalIgnoreCase)) continue;
+            try { Assembly.Load(new AssemblyName(name)); }
+            catch (Exception e) when (e is FileLoadException or BadImageFormatException or FileNotFoundException) { }
+        }
+    }
+
     private static Dictionary<string, (Type, Type)> Scan()
     {
+        LoadComponentAssemblies();
         var found = new Dictionary<string, (Type, Type)>(StringComparer.Ordinal);
         foreach (var asm in AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic))
         {

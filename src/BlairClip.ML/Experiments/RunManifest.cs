@@ -12,11 +12,11 @@ namespace BlairClip.ML.Experiments;
 
 /// <summary>Writes <c>run.json</c>: the resolved study (after overrides) and each model's resolved step options, the
 /// seed, tool and runtime versions, the git commit of the study's checkout when there is one, data counters (including
-/// dropped interactions) and wall time per stage.</summary>
+/// dropped interactions, then the counters components reported while fitting) and wall time per stage.</summary>
 public static class RunManifest
 {
     public static void Write(string path, SpecDocument doc, StudyData study, IReadOnlyList<ModelResult> results,
-        IReadOnlyList<object> resolvedModels, DateTime startedUtc)
+        IReadOnlyList<object> resolvedModels, DateTime startedUtc, Data.DataReport? fitReport = null)
     {
         var stages = new JsonObject();
         foreach (var (k, v) in study.Times.Stages) stages[k] = v;
@@ -27,6 +27,8 @@ public static class RunManifest
         }
         var counts = new JsonObject();
         foreach (var (k, v) in study.Data.Report.Counts) counts[k] = v;
+        // Counters reported while fitting (e.g. unreadable images), after the loader's.
+        if (fitReport is not null) foreach (var (k, v) in fitReport.Counts) counts[k] = v;
         counts["users"] = study.Data.Users.Count;
         counts["items"] = study.Data.Items.Count;
         counts["train_interactions"] = study.Split.Train.Count;

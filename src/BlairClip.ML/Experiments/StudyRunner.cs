@@ -47,7 +47,7 @@ public static class StudyRunner
         var times = new StageTimes();
         var log = options.Log ?? TextWriter.Null;
         var seed = doc.Binder.Bind<StudySpec>(doc.Root, "").Seed;
-        var context = new BlairClipContext(seed, options.Progress);
+        var context = new BlairClipContext(seed, options.Progress, doc.Directory);
         var study = StudyData.Prepare(doc, times, context);
         var spec = study.Spec;
         log.WriteLine($"data: {study.Data.Users.Count} users, {study.Data.Items.Count} items, {study.Split.Train.Count} training interactions, {study.Split.Test.Count} test users");
@@ -86,7 +86,7 @@ public static class StudyRunner
             }
             var result = new StudyResult(spec.Name, results, study.Data.Users, study.Data.Items);
             ResultsWriter.WriteAll(result, staging, spec.Output.PerUser);
-            RunManifest.Write(Path.Combine(staging, "run.json"), doc, study, results, resolved, started);
+            RunManifest.Write(Path.Combine(staging, "run.json"), doc, study, results, resolved, started, context.Report);
 
             if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);

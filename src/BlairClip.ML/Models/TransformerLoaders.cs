@@ -27,6 +27,7 @@ public static class TransformerLoaders
     internal static (Type Type, int Version) Find(string signature)
     {
         if (Known.TryGetValue(signature, out var hit)) return hit;
+        Experiments.PipelineSteps.LoadComponentAssemblies();
         foreach (var asm in AppDomain.CurrentDomain.GetAssemblies())
         {
             Type[] types;

@@ -1,0 +1,100 @@
+using BlairClip.Torch;
+using BlairClip.Torch.Modules;
+using static BlairClip.Torch.torch;
+
+namespace BlairClip.Towers.Clip;
+
+#pragma warning disable IDE1006, CS1591 // field names are checkpoint key segments
+
+/// <summary>HF's CLIPAttention: q/k/v/out projections; queries scaled by head_dim^-0.5.</summary>
+public sealed class ClipAttention : Module<(Tensor x, Tensor? mask), Tensor>
+{
+    public readonly Linear k_proj;
+    public readonly Linear v_proj;
+    public readonly Linear q_proj;
+    public readonly Linear out_proj;
+    private readonly int _heads;
+
+    internal ClipAttention(int hidden, int heads)
+    {
+        _heads = heads;
+        k_proj = nn.Linear(hidden, hidden);
+        v_proj = nn.Linear(hidden, hidden);
+        q_proj = nn.Linear(hidden, hidden);
+        out_proj = nn.Linear(hidden, hidden);
+        RegisterComponents();
+    }
+
+    /// <summary>[batch, len, hidden] with an additive mask broadcastable to [batch, heads, len, len] → [batch, len, hidden].</summary>
+    public override Tensor forward((Tensor x, Tensor? mask) input) =>
+        out_proj.forward(Attention.MultiHead(q_proj.forward(input.x), k_proj.forward(input.x), v_proj.forward(input.x), _heads, input.mask));
+}
+
+/// <summary>HF's CLIPMLP: fc2(act(fc1(x))).</summary>
+public sealed class ClipMlp : Module<Tensor, Tensor>
+{
+    public readonly Linear fc1;
+    public readonly Linear fc2;
+    private readonly Func<Tensor, Tensor> _act;
+
+    internal ClipMlp(int hidden, int intermediate, Func<Tensor, Tensor> act)
+    {
+        _act = act;
+        fc1 = nn.Linear(hidden, intermediate);
+        fc2 = nn.Linear(intermediate, hidden);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor x) => fc2.forward(_act(fc1.forward(x)));
+}
+
+/// <summary>One pre-LN layer: x += out_proj(attn(LN1(x))); x += fc2(act(fc1(LN2(x)))).</summary>
+public sealed class ClipEncoderLayer : Module<(Tensor x, Tensor? mask), Tensor>
+{
+    public readonly ClipAttention self_attn;
+    public readonly LayerNorm layer_norm1;
+    public readonly ClipMlp mlp;
+    public readonly LayerNorm layer_norm2;
+
+    internal ClipEncoderLayer(int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act)
+    {
+        self_attn = new ClipAttention(hidden, heads);
+        layer_norm1 = nn.LayerNorm(hidden, eps);
+        mlp = new ClipMlp(hidden, intermediate, act);
+        layer_norm2 = nn.LayerNorm(hidden, eps);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward((Tensor x, Tensor? mask) input)
+    {
+        var x = input.x + self_attn.forward((layer_norm1.forward(input.x), input.mask));
+        return x + mlp.forward(layer_norm2.forward(x));
+    }
+}
+
+/// <summary>HF's CLIPEncoder: the layers under <c>encoder.layers.N</c>.</summary>
+public sealed class ClipEncoder : Module
+{
+    public readonly ModuleList layers;
+
+    internal ClipEncoder(int layerCount, int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act)
+    {
+        layers = nn.ModuleList(Enumerable.Range(0, layerCount)
+            .Select(_ => (Module)new ClipEncoderLayer(hidden, heads, intermediate, eps, act)).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>Runs every layer (each in its own dispose scope); returns the input followed by each layer's output.</summary>
+    internal List<Tensor> Run(Tensor x, Tensor? mask)
+    {
+        var states = new List<Tensor> { x };
+        foreach (var layer in layers)
+        {
+            x = ((ClipEncoderLayer)layer).call((x, mask));
+            states.Add(x);
+        }
+        return states;
+    }
+}

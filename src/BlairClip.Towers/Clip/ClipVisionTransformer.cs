@@ -1,0 +1,77 @@
+using BlairClip.Torch;
+using BlairClip.Torch.Modules;
+using static BlairClip.Torch.torch;
+
+namespace BlairClip.Towers.Clip;
+
+#pragma warning disable IDE1006, CS1591 // field names are checkpoint key segments
+
+/// <summary>Patch conv (no bias) → [batch, patches, hidden], class token prepended, positions added.</summary>
+public sealed class ClipVisionEmbeddings : Module<Tensor, Tensor>
+{
+    public readonly Parameter class_embedding;
+    public readonly Conv2d patch_embedding;
+    public readonly Embedding position_embedding;
+
+    internal ClipVisionEmbeddings(ClipVisionConfig c)
+    {
+        using (torch.NewDisposeScope()) class_embedding = new Parameter(torch.randn([c.hidden_size]));
+        patch_embedding = nn.Conv2d(c.num_channels, c.hidden_size, c.patch_size, stride: c.patch_size, bias: false);
+        position_embedding = nn.Embedding(c.num_positions, c.hidden_size);
+        RegisterComponents();
+    }
+
+    /// <summary>pixel values [batch, channels, H, W] → [batch, 1 + (H/p)(W/p), hidden]; patch index = row·(W/p) + col.</summary>
+    public override Tensor forward(Tensor pixel_values)
+    {
+        var patches = patch_embedding.forward(pixel_values).flatten(2).transpose(1, 2);
+        var batch = patches.size(0);
+        var cls = class_embedding.view(1, 1, -1).expand(batch, 1, -1);
+        var x = torch.cat([cls, patches], 1);
+        return x + position_embedding.weight.narrow(0, 0, x.size(1));
+    }
+}
+
+/// <summary>HF's CLIPVisionTransformer (keys under <c>vision_model.</c>; <c>pre_layrnorm</c> is HF's spelling).</summary>
+public sealed class ClipVisionTransformer : Module
+{
+    public readonly ClipVisionEmbeddings embeddings;
+    public readonly LayerNorm pre_layrnorm;
+    public readonly ClipEncoder encoder;
+    public readonly LayerNorm post_layernorm;
+
+    internal ClipVisionTransformer(ClipVisionConfig c)
+    {
+        Config = c;
+        embeddings = new ClipVisionEmbeddings(c);
+        pre_layrnorm = nn.LayerNorm(c.hidden_size, c.layer_norm_eps);
+        encoder = new ClipEncoder(c.num_hidden_layers, c.hidden_size, c.num_attention_heads, c.intermediate_size,
+            c.layer_norm_eps, Activations.Get(c.hidden_act, "vision_config", "hidden_act"));
+        post_layernorm = nn.LayerNorm(c.hidden_size, c.layer_norm_eps);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture.</summary>
+    public ClipVisionConfig Config { get; }
+
+    /// <summary>
+    /// pixel values [batch, channels, image_size, image_size] → outputs: hidden_states[0] = pre_layrnorm(embeddings),
+    /// last_hidden_state = last layer output (no post_layernorm), pooler_output = post_layernorm(last[:, 0]).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not [batch, num_channels, image_size, image_size].</exception>
+    public ClipTowerOutput forward(Tensor pixel_values)
+    {
+        var s = pixel_values.shape;
+        if (s.Length != 4 || s[1] != Config.num_channels || s[2] != Config.image_size || s[3] != Config.image_size)
+            throw new ArgumentException(
+                $"pixel_values must be [batch, {Config.num_channels}, {Config.image_size}, {Config.image_size}], but was [{string.Join(", ", s)}].",
+                nameof(pixel_values));
+        using var scope = torch.NewDisposeScope();
+        var dtype = embeddings.class_embedding.dtype;
+        var x = pre_layrnorm.call(embeddings.call(pixel_values.to(dtype)));
+        var states = encoder.Run(x, null);
+        var last = states[^1];
+        var pooled = post_layernorm.call(last.select(1, 0));
+        return new ClipTowerOutput(last, pooled, states).MoveToOuterScope();
+    }
+}

@@ -1,0 +1,37 @@
+using BlairClip.ML.Core;
+
+namespace BlairClip.Towers.Encoding;
+
+/// <summary>Checks and resolutions shared by the two tower encoders (their options records stay separate so each
+/// YAML step lists only its own keys).</summary>
+internal static class EncoderSettings
+{
+    /// <exception cref="InvalidOptionException">An option is out of range (named as in YAML).</exception>
+    public static void Validate(string checkpoint, string inputColumn, string outputColumn, int batchSize, string device, string dtype)
+    {
+        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(checkpoint), "checkpoint", checkpoint, "must name a Hugging Face checkpoint folder");
+        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(inputColumn), "input_column", inputColumn, "must name a column");
+        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(outputColumn), "output_column", outputColumn, "must name a column");
+        InvalidOptionException.Check(batchSize > 0, "batch_size", batchSize, "must be positive");
+        InvalidOptionException.Check(IsDevice(device), "device", device, "must be cpu, cuda or cuda:N");
+        InvalidOptionException.Check(dtype is "float32" or "bf16", "dtype", dtype, "must be float32 or bf16");
+    }
+
+    /// <summary>True for <c>cpu</c>, <c>cuda</c> and <c>cuda:N</c> (N a non-negative integer).</summary>
+    public static bool IsDevice(string device) =>
+        device is "cpu" or "cuda"
+        || device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), System.Globalization.NumberStyles.None, null, out _);
+
+    /// <summary>The cache folder: <paramref name="cacheDir"/> resolved against the study folder, or the default.</summary>
+    public static string CacheDirectory(BlairClipContext context, string? cacheDir) =>
+        string.IsNullOrWhiteSpace(cacheDir) ? EmbeddingCache.DefaultDirectory() : context.ResolvePath(cacheDir);
+
+    /// <summary>The checkpoint folder, resolved against the study folder, with a clear error when it is missing.</summary>
+    /// <exception cref="DirectoryNotFoundException">No such folder; the message names the option and both paths.</exception>
+    public static string CheckpointDirectory(BlairClipContext context, string checkpoint)
+    {
+        var dir = context.ResolvePath(checkpoint);
+        return Directory.Exists(dir) ? dir
+            : throw new DirectoryNotFoundException($"`checkpoint` '{checkpoint}' is not a folder (resolved to {dir} against {context.BaseDirectory}).");
+    }
+}

@@ -1,0 +1,159 @@
+using BlairClip.Torch;
+using BlairClip.Torch.Modules;
+using static BlairClip.Torch.torch;
+
+namespace BlairClip.Towers.Roberta;
+
+// Field names are the checkpoint's key segments (embeddings.LayerNorm.weight, encoder.layer.0.attention.self.query.bias…),
+// so RegisterComponents gives state_dict names that match the checkpoint one to one.
+#pragma warning disable IDE1006, CS1591 // PyTorch/HF names; members documented on the classes
+
+/// <summary>LayerNorm(word[ids] + token_type[0] + position[position_ids]): [batch, len] ids → [batch, len, hidden].</summary>
+public sealed class RobertaEmbeddings : Module<(Tensor input_ids, Tensor position_ids), Tensor>
+{
+    public readonly Embedding word_embeddings;
+    public readonly Embedding position_embeddings;
+    public readonly Embedding token_type_embeddings;
+    public readonly LayerNorm LayerNorm;
+
+    internal RobertaEmbeddings(RobertaConfig c)
+    {
+        word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size);
+        position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size);
+        token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size);
+        LayerNorm = nn.LayerNorm(c.hidden_size, c.layer_norm_eps);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward((Tensor input_ids, Tensor position_ids) input)
+    {
+        // token_type_ids are all 0 (RoBERTa's tokenizer returns none): row 0 broadcast over every token, added in HF's order.
+        var tokenType = token_type_embeddings.weight.select(0, 0);
+        var x = word_embeddings.forward(input.input_ids) + tokenType + position_embeddings.forward(input.position_ids);
+        return LayerNorm.forward(x);
+    }
+}
+
+/// <summary>HF's RobertaSelfAttention: query/key/value projections and the attention itself.</summary>
+public sealed class RobertaSelfAttention : Module<(Tensor x, Tensor? mask), Tensor>
+{
+    public readonly Linear query;
+    public readonly Linear key;
+    public readonly Linear value;
+    private readonly int _heads;
+
+    internal RobertaSelfAttention(RobertaConfig c)
+    {
+        _heads = c.num_attention_heads;
+        query = nn.Linear(c.hidden_size, c.hidden_size);
+        key = nn.Linear(c.hidden_size, c.hidden_size);
+        value = nn.Linear(c.hidden_size, c.hidden_size);
+        RegisterComponents();
+    }
+
+    /// <summary>[batch, len, hidden] with an additive mask [batch, 1, 1, len] → context [batch, len, hidden].</summary>
+    public override Tensor forward((Tensor x, Tensor? mask) input) =>
+        Attention.MultiHead(query.forward(input.x), key.forward(input.x), value.forward(input.x), _heads, input.mask);
+}
+
+/// <summary>dense + residual + LayerNorm after a sub-layer (post-LN): LN(dense(h) + residual).</summary>
+public sealed class RobertaResidualOutput : Module<(Tensor h, Tensor residual), Tensor>
+{
+    public readonly Linear dense;
+    public readonly LayerNorm LayerNorm;
+
+    internal RobertaResidualOutput(long inFeatures, RobertaConfig c)
+    {
+        dense = nn.Linear(inFeatures, c.hidden_size);
+        LayerNorm = nn.LayerNorm(c.hidden_size, c.layer_norm_eps);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward((Tensor h, Tensor residual) input) => LayerNorm.forward(dense.forward(input.h) + input.residual);
+}
+
+/// <summary>HF's RobertaAttention: <c>self</c> attention then <c>output</c> (dense + residual + LayerNorm).</summary>
+public sealed class RobertaAttention : Module<(Tensor x, Tensor? mask), Tensor>
+{
+    public readonly RobertaSelfAttention self;
+    public readonly RobertaResidualOutput output;
+
+    internal RobertaAttention(RobertaConfig c)
+    {
+        self = new RobertaSelfAttention(c);
+        output = new RobertaResidualOutput(c.hidden_size, c);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward((Tensor x, Tensor? mask) input) => output.forward((self.forward(input), input.x));
+}
+
+/// <summary>HF's RobertaIntermediate: act(dense(x)), [batch, len, hidden] → [batch, len, intermediate].</summary>
+public sealed class RobertaIntermediate : Module<Tensor, Tensor>
+{
+    public readonly Linear dense;
+    private readonly Func<Tensor, Tensor> _act;
+
+    internal RobertaIntermediate(RobertaConfig c, Func<Tensor, Tensor> act)
+    {
+        dense = nn.Linear(c.hidden_size, c.intermediate_size);
+        _act = act;
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor x) => _act(dense.forward(x));
+}
+
+/// <summary>One post-LN encoder layer: a = LN(dense(attn(x)) + x); x' = LN(dense(act(intermediate(a))) + a).</summary>
+public sealed class RobertaLayer : Module<(Tensor x, Tensor? mask), Tensor>
+{
+    public readonly RobertaAttention attention;
+    public readonly RobertaIntermediate intermediate;
+    public readonly RobertaResidualOutput output;
+
+    internal RobertaLayer(RobertaConfig c, Func<Tensor, Tensor> act)
+    {
+        attention = new RobertaAttention(c);
+        intermediate = new RobertaIntermediate(c, act);
+        output = new RobertaResidualOutput(c.intermediate_size, c);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward((Tensor x, Tensor? mask) input)
+    {
+        var a = attention.forward(input);
+        return output.forward((intermediate.forward(a), a));
+    }
+}
+
+/// <summary>HF's RobertaEncoder: the layer list under <c>encoder.layer.N</c>.</summary>
+public sealed class RobertaEncoder : Module
+{
+    public readonly ModuleList layer;
+
+    internal RobertaEncoder(RobertaConfig c, Func<Tensor, Tensor> act)
+    {
+        layer = nn.ModuleList(Enumerable.Range(0, c.num_hidden_layers).Select(_ => (Module)new RobertaLayer(c, act)).ToArray());
+        RegisterComponents();
+    }
+}
+
+/// <summary>HF's RobertaPooler: tanh(dense(h[:, 0])), [batch, len, hidden] → [batch, hidden].</summary>
+public sealed class RobertaPooler : Module<Tensor, Tensor>
+{
+    public readonly Linear dense;
+
+    internal RobertaPooler(RobertaConfig c)
+    {
+        dense = nn.Linear(c.hidden_size, c.hidden_size);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor h) => dense.forward(h.select(1, 0)).tanh();
+}

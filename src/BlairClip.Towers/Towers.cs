@@ -1,0 +1,84 @@
+using BlairClip.Images.Preprocessing;
+using BlairClip.ML.Text.Tokenizers;
+
+namespace BlairClip.Towers;
+
+/// <summary>A text encoder that turns texts into L2-normalised embeddings.</summary>
+public interface ITextTower : IDisposable
+{
+    /// <summary>Embedding size: the hidden size (RoBERTa/BLaIR) or the projection size (CLIP).</summary>
+    int Dimension { get; }
+
+    /// <summary>The checkpoint folder's tokenizer (<see cref="TokenizerLoader.FromFolder"/>).</summary>
+    ITextTokenizer Tokenizer { get; }
+
+    /// <summary>Tokens per text at most (512 RoBERTa, 77 CLIP); longer texts are truncated by the tokenizer.</summary>
+    int MaxLength { get; }
+
+    /// <summary>
+    /// Encodes <paramref name="texts"/> into a row-major <c>[texts.Count, Dimension]</c> float32 array on the CPU,
+    /// each row L2-normalised (<c>e / max(‖e‖₂, 1e-12)</c>). BLaIR/RoBERTa: the CLS state <c>last_hidden_state[:, 0]</c>;
+    /// CLIP: the projected text embeds <c>text_projection(pooled)</c>.
+    /// </summary>
+    float[] EncodeTexts(IReadOnlyList<string> texts);
+}
+
+/// <summary>An image encoder that turns preprocessed pixel values into L2-normalised embeddings.</summary>
+public interface IImageTower : IDisposable
+{
+    /// <summary>Embedding size: the projection size.</summary>
+    int Dimension { get; }
+
+    /// <summary>The checkpoint folder's preprocessor (from <c>preprocessor_config.json</c>).</summary>
+    ClipImageProcessor Processor { get; }
+
+    /// <summary>
+    /// Encodes pixel values <c>[batch, 3, H, W]</c> (row-major, as <see cref="ClipImageProcessor.PreprocessBatch(IReadOnlyList{BlairClip.Images.Decoding.RgbImage})"/>
+    /// writes them) into <c>[batch, Dimension]</c> float32, each row the L2-normalised projected image embeds.
+    /// </summary>
+    /// <exception cref="ArgumentException">The span's length is not <c>batch * 3 * H * W</c>.</exception>
+    float[] EncodeImages(ReadOnlySpan<float> pixelValues, int batch);
+}
+
+/// <summary>Where and in which precision a tower runs.</summary>
+public sealed record TowerOptions
+{
+    /// <summary>Torch device: <c>cpu</c> or <c>cuda</c> / <c>cuda:N</c>.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Weight and activation precision: <c>float32</c> or <c>bf16</c>; outputs are always float32.</summary>
+    public string DType { get; init; } = "float32";
+}
+
+/// <summary>Loads a tower from a Hugging Face checkpoint folder by its <c>config.json</c> <c>model_type</c>.</summary>
+public static class PretrainedTowers
+{
+    /// <summary>A RoBERTa/BLaIR (<c>model_type</c> roberta) or CLIP (clip, clip_text_model) text tower.</summary>
+    /// <exception cref="InvalidDataException">The model type has no text tower, or the weights do not match.</exception>
+    public static ITextTower LoadTextTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
+    {
+        "roberta" => Roberta.RobertaTextTower.Load(checkpointDir, options),
+        "clip" or "clip_text_model" => Clip.ClipTextTower.Load(checkpointDir, options),
+        var other => throw new InvalidDataException(
+            $"{Path.Combine(checkpointDir, "config.json")}: key 'model_type' must be roberta, clip or clip_text_model for a text tower, but was '{other}'."),
+    };
+
+    /// <summary>A CLIP (<c>model_type</c> clip or clip_vision_model) image tower.</summary>
+    /// <exception cref="InvalidDataException">The model type has no image tower, or the weights do not match.</exception>
+    public static IImageTower LoadImageTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
+    {
+        "clip" or "clip_vision_model" => Clip.ClipImageTower.Load(checkpointDir, options),
+        var other => throw new InvalidDataException(
+            $"{Path.Combine(checkpointDir, "config.json")}: key 'model_type' must be clip or clip_vision_model for an image tower, but was '{other}'."),
+    };
+
+    /// <summary>The <c>model_type</c> string of <paramref name="checkpointDir"/>/config.json.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder is missing.</exception>
+    /// <exception cref="FileNotFoundException">config.json is missing.</exception>
+    /// <exception cref="InvalidDataException">config.json has no string <c>model_type</c>.</exception>
+    public static string ModelType(string checkpointDir)
+    {
+        if (!Directory.Exists(checkpointDir)) throw new DirectoryNotFoundException($"Checkpoint folder '{checkpointDir}' does not exist.");
+        return Loading.HfConfig.Read(Path.Combine(checkpointDir, "config.json")).String("model_type");
+    }
+}
