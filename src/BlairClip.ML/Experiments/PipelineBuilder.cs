@@ -11,8 +11,8 @@ public sealed record BuiltPipeline(string Path, IReadOnlyList<(string Step, obje
 /// <para>Resolution: a value ending in <c>.yaml</c>/<c>.yml</c> or containing a slash is a path relative to the study;
 /// otherwise <c>NAME</c> is <c>pipelines/NAME.yaml</c>, looked up in <c>$BLAIRCLIP_PIPELINES</c>, then in a
 /// <c>pipelines/</c> folder beside the study or any folder above it, then above the program.</para>
-/// <para>Parameters: a study key <c>k</c> goes to the one step whose options have <c>k</c>; <c>Step.k</c> (step name)
-/// or <c>N.k</c> (0-based step index) picks the step. Unknown or ambiguous keys are errors naming the key.</para></summary>
+/// <para>Parameters: a study key <c>k</c> goes to every step whose options have <c>k</c>; <c>Step.k</c> (step name)
+/// or <c>N.k</c> (0-based step index) picks one step. Unknown keys are errors naming the key and listing the known ones.</para></summary>
 public static class PipelineBuilder
 {
     public static string Resolve(string pipeline, SpecDocument study, YamlNode at)
@@ -67,31 +67,35 @@ public static class PipelineBuilder
             foreach (var (k, v) in ps.Children)
             {
                 var key = ((YamlScalarNode)k).Value!;
-                int step; string name;
+                string name;
+                List<int> targets;
                 int dot = key.IndexOf('.');
                 if (dot > 0)
                 {
                     var head = key[..dot];
                     name = key[(dot + 1)..];
-                    step = int.TryParse(head, out var n) ? n : types.FindIndex(t => t.Name == head);
+                    int step = int.TryParse(head, out var n) ? n : types.FindIndex(t => t.Name == head);
                     if (step < 0 || step >= types.Count)
                         throw study.Binder.Error(k, $"model '{model.Name}': params key '{key}' names no step of {Path.GetFileName(path)} (steps: {string.Join(", ", types.Select(t => t.Name))}).");
                     if (!YamlBinder.KeysOf(types[step].Options).Contains(name))
                         throw study.Binder.Error(k, $"model '{model.Name}': step {types[step].Name} has no parameter '{name}' (known: {string.Join(", ", YamlBinder.KeysOf(types[step].Options))}).");
+                    targets = [step];
                 }
                 else
                 {
+                    // A plain key sets the parameter on every step that has it (e.g. one CLIP checkpoint or device for
+                    // both encoders); `Step.key` targets one step.
                     name = key;
-                    var owners = Enumerable.Range(0, types.Count).Where(i => YamlBinder.KeysOf(types[i].Options).Contains(key)).ToList();
-                    if (owners.Count == 0)
+                    targets = Enumerable.Range(0, types.Count).Where(i => YamlBinder.KeysOf(types[i].Options).Contains(key)).ToList();
+                    if (targets.Count == 0)
                         throw study.Binder.Error(k, $"model '{model.Name}': unknown parameter '{key}' for pipeline {Path.GetFileName(path)} ("
                             + string.Join("; ", types.Select(t => $"{t.Name} takes {string.Join(", ", YamlBinder.KeysOf(t.Options))}")) + ").");
-                    if (owners.Count > 1)
-                        throw study.Binder.Error(k, $"model '{model.Name}': parameter '{key}' is ambiguous; write {string.Join(" or ", owners.Select(o => $"{types[o].Name}.{key}"))}.");
-                    step = owners[0];
                 }
-                overrides[step].Children[new YamlScalarNode(name)] = v;
-                overrideNodes[(step, name)] = k;
+                foreach (var step in targets)
+                {
+                    overrides[step].Children[new YamlScalarNode(name)] = v;
+                    overrideNodes[(step, name)] = k;
+                }
             }
 
         var estimators = new List<IEstimator<ITransformer>>();

@@ -18,6 +18,8 @@ public sealed class PipelineBuilderTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "pipelines", "bpr.yaml"),
             "description: test\nsteps:\n  - step: BprMatrixFactorization\n    params: { factors: 16, epochs: 3 }\n");
         File.WriteAllText(Path.Combine(_dir, "pipelines", "bad-step.yaml"), "steps:\n  - step: NoSuchEstimator\n");
+        File.WriteAllText(Path.Combine(_dir, "pipelines", "two-tfidf.yaml"),
+            "steps:\n  - step: TfIdfFeaturizer\n    params: { output_column: A }\n  - step: TfIdfFeaturizer\n    params: { output_column: B }\n  - step: ContentProfile\n    params: { features_column: B }\n");
     }
 
     public void Dispose() => Directory.Delete(_dir, true);
@@ -77,5 +79,17 @@ public sealed class PipelineBuilderTests : IDisposable
             var (m, doc, node) = Study($"name: X\npipeline: {file}");
             PipelineBuilder.Build(m, doc, node, new BlairClipContext()).Chain.Estimators.Should().NotBeEmpty(file);
         }
+    }
+
+    [Fact]
+    public void Build_PlainKeyOnSeveralSteps_SetsEach_StepKeyTargetsOne()
+    {
+        var (m, doc, node) = Study("name: T\npipeline: two-tfidf\nparams: { max_features: 7, 1.min_df: 2 }");
+        var steps = PipelineBuilder.Build(m, doc, node, new BlairClipContext()).Steps;
+        var first = (BlairClip.ML.Text.TfIdfOptions)steps[0].Options;
+        var second = (BlairClip.ML.Text.TfIdfOptions)steps[1].Options;
+        (first.MaxFeatures, second.MaxFeatures).Should().Be((7, 7));
+        (first.MinDf, second.MinDf).Should().Be((1, 2));
+        (first.OutputColumn, second.OutputColumn).Should().Be(("A", "B"), "pipeline defaults stay where not overridden");
     }
 }
