@@ -151,6 +151,38 @@ public sealed class ClipModelTests(ITestOutputHelper output)
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void TextTower_ClipTextModelKeysWithoutTextModelPrefix_LoadsAndMatchesTextEmbeds()
+    {
+        var dir = Renamed(k => k.StartsWith("text_model.", StringComparison.Ordinal) ? k["text_model.".Length..]
+            : k == "text_projection.weight" ? k : null);
+        try
+        {
+            using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.TinyClip, "config.json"))))
+                File.WriteAllText(Path.Combine(dir, "config.json"), doc.RootElement.GetProperty("text_config").GetRawText());
+            foreach (var f in new[] { "vocab.json", "merges.txt" })
+                File.Copy(Path.Combine(Fixtures.TinyClip, f), Path.Combine(dir, f));
+            using var tower = PretrainedTowers.LoadTextTower(dir);
+
+            var embeds = tower.EncodeTexts(Fixtures.Strings(Inputs.GetProperty("texts")));
+
+            PretrainedTowers.ModelType(dir).Should().Be("clip_text_model");
+            Close.Check(embeds, Fixtures.Floats(Synthetic.GetProperty("outputs").GetProperty("text_embeds")).Data, 1e-5, "text_embeds");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void TextTransformer_LongerThanPositionTable_ThrowsNamingShapeAndLimit()
+    {
+        using var model = ClipTextModelWithProjection.FromPretrained(Fixtures.TinyClip);
+        using var scope = torch.NewDisposeScope();
+
+        var act = () => model.text_model.forward(torch.ones([1, 78], ScalarType.Int64));
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain("max_position_embeddings 77").And.Contain("[1, 78]");
+    }
+
     // The vision_config block of tiny-clip as a top-level clip_vision_model config.
     private static string VisionOnlyConfig()
     {

@@ -186,6 +186,17 @@ public sealed class RobertaModelTests
     }
 
     [Fact]
+    public void FromFile_RelativePositionEmbeddings_ThrowsNamingKeyAndValue()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cfg-").FullName, "config.json");
+        File.WriteAllText(path, """{"model_type": "roberta", "position_embedding_type": "relative_key"}""");
+
+        var act = () => RobertaConfig.FromFile(path);
+
+        act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain("'position_embedding_type' must be absolute, but was 'relative_key'");
+    }
+
+    [Fact]
     public void TextTower_Bf16OnCpu_StaysCloseToFloat32()
     {
         var texts = Fixtures.Strings(Set.GetProperty("texts"));

@@ -69,8 +69,9 @@ public sealed class ClipEncoderLayer : Module<(Tensor x, Tensor? mask), Tensor>
     /// <inheritdoc/>
     public override Tensor forward((Tensor x, Tensor? mask) input)
     {
-        var x = input.x + self_attn.forward((layer_norm1.forward(input.x), input.mask));
-        return x + mlp.forward(layer_norm2.forward(x));
+        // Children run through call(): each opens a dispose scope, so their temporaries are freed as they return.
+        var x = input.x + self_attn.call((layer_norm1.forward(input.x), input.mask));
+        return x + mlp.call(layer_norm2.forward(x));
     }
 }
 

@@ -78,8 +78,14 @@ public sealed class ClipTextTransformer : Module
     /// padding) → outputs. Pooled token: eos_token_id == 2 (legacy configs) → first argmax of the ids (the real EOS,
     /// 49407 being the largest id); otherwise the first position whose id equals eos_token_id.
     /// </summary>
+    /// <exception cref="ArgumentException">The ids are not 2-D or longer than max_position_embeddings.</exception>
     public ClipTowerOutput forward(Tensor input_ids, Tensor? attention_mask = null)
     {
+        var shape = input_ids.shape;
+        if (shape.Length != 2 || shape[1] > Config.max_position_embeddings)
+            throw new ArgumentException(
+                $"input_ids must be [batch, len] with len <= max_position_embeddings {Config.max_position_embeddings}, but was [{string.Join(", ", shape)}].",
+                nameof(input_ids));
         using var scope = torch.NewDisposeScope();
         var dtype = embeddings.token_embedding.weight.dtype;
         var device = input_ids.device;

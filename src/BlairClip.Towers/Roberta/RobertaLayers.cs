@@ -5,7 +5,8 @@ using static BlairClip.Torch.torch;
 namespace BlairClip.Towers.Roberta;
 
 // Field names are the checkpoint's key segments (embeddings.LayerNorm.weight, encoder.layer.0.attention.self.query.bias…),
-// so RegisterComponents gives state_dict names that match the checkpoint one to one.
+// so RegisterComponents gives state_dict names that match the checkpoint one to one. Composite modules invoke their
+// children with call(), which opens a dispose scope per forward; single-op leaves (Linear, LayerNorm) use forward.
 #pragma warning disable IDE1006, CS1591 // PyTorch/HF names; members documented on the classes
 
 /// <summary>LayerNorm(word[ids] + token_type[0] + position[position_ids]): [batch, len] ids → [batch, len, hidden].</summary>
@@ -88,7 +89,7 @@ public sealed class RobertaAttention : Module<(Tensor x, Tensor? mask), Tensor>
     }
 
     /// <inheritdoc/>
-    public override Tensor forward((Tensor x, Tensor? mask) input) => output.forward((self.forward(input), input.x));
+    public override Tensor forward((Tensor x, Tensor? mask) input) => output.call((self.call(input), input.x));
 }
 
 /// <summary>HF's RobertaIntermediate: act(dense(x)), [batch, len, hidden] → [batch, len, intermediate].</summary>
@@ -126,8 +127,8 @@ public sealed class RobertaLayer : Module<(Tensor x, Tensor? mask), Tensor>
     /// <inheritdoc/>
     public override Tensor forward((Tensor x, Tensor? mask) input)
     {
-        var a = attention.forward(input);
-        return output.forward((intermediate.forward(a), a));
+        var a = attention.call(input);
+        return output.call((intermediate.call(a), a));
     }
 }
 

@@ -96,8 +96,15 @@ public sealed class RobertaModel : Module
     /// [batch, len] (1 = token, 0 = padding; default: ids ≠ pad). Positions: cumsum(m)·m + pad_token_id with
     /// m = (ids ≠ pad). Temporaries are freed by a dispose scope; the returned tensors belong to the caller's scope.
     /// </summary>
+    /// <exception cref="ArgumentException">The ids are not 2-D or longer than max_position_embeddings - pad_token_id - 1.</exception>
     public RobertaModelOutput forward(Tensor input_ids, Tensor? attention_mask = null)
     {
+        var shape = input_ids.shape;
+        var capacity = Config.max_position_embeddings - Config.pad_token_id - 1;
+        if (shape.Length != 2 || shape[1] > capacity)
+            throw new ArgumentException(
+                $"input_ids must be [batch, len] with len <= {capacity} (max_position_embeddings - pad_token_id - 1), but was [{string.Join(", ", shape)}].",
+                nameof(input_ids));
         using var scope = torch.NewDisposeScope();
         var dtype = embeddings.word_embeddings.weight.dtype;
         var pad = Config.pad_token_id;
