@@ -41,14 +41,14 @@ internal static class EncodeCases
 
     public static IEnumerable<EncodeCase> All()
     {
-        yield return new("tiny-roberta", 20, () => Roberta(TinyRoberta));
-        yield return new("tiny-clip-text", 20, () =>
+        yield return new("tiny-roberta", 50, () => Roberta(TinyRoberta));
+        yield return new("tiny-clip-text", 50, () =>
         {
             var model = new ClipTextModelWithProjection(TinyClipText, 16);
             var (ids, mask) = Tokens_(TinyClipText.vocab_size);
             return (Owned(model, ids, mask), () => model.forward(ids, mask).Dispose());
         });
-        yield return new("tiny-clip-vision", 20, () =>
+        yield return new("tiny-clip-vision", 50, () =>
         {
             var model = new ClipVisionModelWithProjection(TinyClipVision, 16);
             var pixels = torch.randn([Batch, 3, 224, 224]).DetachFromDisposeScope();

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch eager reference for `BlairClip.Towers.Bench encode`: the same RoBERTa / CLIP architectures built from
 torch.nn ops (transformers is not installed here), random weights, the same shapes and thread count, under
-torch.inference_mode(). Prints one JSON object per case: {"name", "items_per_s", "seconds", "iterations", "batch"}, the best of 3 timed
+torch.inference_mode(). Prints one JSON object per case: {"name", "items_per_s", "seconds", "iterations", "batch"}, the best of 5 timed
 blocks of `iterations` forwards each.
 
 usage: /usr/bin/python3 pytorch_reference.py --threads N --iterations K [--only NAME]
@@ -131,7 +131,7 @@ TINY_CLIP_TEXT = dict(vocab_size=49408, hidden_size=32, num_hidden_layers=2, num
 TINY_CLIP_VISION = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37, image_size=224,
                         patch_size=32, num_channels=3, layer_norm_eps=1e-5)
 BATCH, TOKENS = 32, 64
-REPEATS = 3
+REPEATS = 5
 
 
 def cases():
@@ -156,7 +156,7 @@ def main():
             continue
         model = build().eval()
         x = inputs()
-        iterations = a.iterations or (3 if name == "base-roberta" else 20)
+        iterations = a.iterations or (3 if name == "base-roberta" else 50)
         with torch.inference_mode():
             model(*x)  # warm-up
             seconds = float("inf")

@@ -22,7 +22,7 @@ public sealed class ClipModelTests(ITestOutputHelper output)
     {
         using var scope = torch.NewDisposeScope();
         var (ids, mask) = TextInputs();
-        using var result = model.forward(ids, mask, torch.from_array(pixelValues, [3, 3, 224, 224]));
+        using var result = model.forward(ids, mask, torch.from_array(pixelValues, [3, 3, 224, 224]), output_hidden_states: true);
         var expected = set.GetProperty("outputs");
         void Check(string name, Tensor actual) =>
             Close.Check(actual, Fixtures.Floats(expected.GetProperty(name), baseDir), Fixtures.Tolerance(set, name), name);
