@@ -121,6 +121,39 @@ public sealed class RobertaModelTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void FromPretrained_ShardedSafetensors_MatchesReference()
+    {
+        var dir = Directory.CreateTempSubdirectory("roberta-sharded-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(Fixtures.TinyRoberta, "config.json"), Path.Combine(dir, "config.json"));
+            var weightMap = new Dictionary<string, string>();
+            using (torch.NewDisposeScope())
+            {
+                var tensors = torch.load_checkpoint(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"));
+                // Two shards as save_pretrained writes them: the embeddings in the first, everything else in the second.
+                foreach (var (shard, part) in new[] { ("model-00001-of-00002.safetensors", true), ("model-00002-of-00002.safetensors", false) })
+                {
+                    var subset = tensors.Where(kv => kv.Key.StartsWith("embeddings.", StringComparison.Ordinal) == part).ToDictionary();
+                    torch.save_safetensors(Path.Combine(dir, shard), subset);
+                    foreach (var key in subset.Keys) weightMap[key] = shard;
+                }
+                foreach (var t in tensors.Values) t.Dispose();
+            }
+            File.WriteAllText(Path.Combine(dir, "model.safetensors.index.json"),
+                System.Text.Json.JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = weightMap }));
+
+            using var scope = torch.NewDisposeScope();
+            using var model = RobertaModel.FromPretrained(dir);
+            var (ids, mask) = Inputs();
+            using var output = model.forward(ids, mask);
+
+            Close.Check(output.pooler_output!, Fixtures.Floats(Set.GetProperty("outputs").GetProperty("pooler_output")), 1e-5, "pooler_output");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     /// <summary>Writes tiny-roberta with <paramref name="edit"/> applied to its tensors into a temp folder.</summary>
     private static string EditedCheckpoint(Action<Dictionary<string, Tensor>> edit)
     {
