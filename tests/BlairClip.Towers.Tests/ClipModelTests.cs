@@ -88,6 +88,20 @@ public sealed class ClipModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Encode_InsideCallerScope_LeavesNoTensorBehind()
+    {
+        using var text = PretrainedTowers.LoadTextTower(Fixtures.TinyClip);
+        using var image = PretrainedTowers.LoadImageTower(Fixtures.TinyClip);
+        var pixels = Fixtures.SyntheticPixelValues();
+        using var outer = torch.NewDisposeScope();
+
+        text.EncodeTexts(["a photo of a cat"]);
+        image.EncodeImages(pixels, 3);
+
+        outer.Count.Should().Be(0);
+    }
+
+    [Fact]
     public void EncodeImages_WrongLength_ThrowsNamingBothCounts()
     {
         using var image = PretrainedTowers.LoadImageTower(Fixtures.TinyClip);

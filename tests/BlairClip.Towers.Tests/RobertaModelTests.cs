@@ -62,6 +62,29 @@ public sealed class RobertaModelTests
     }
 
     [Fact]
+    public void Forward_InsideCallerScope_LeavesOnlyTheReturnedTensorsThere()
+    {
+        using var model = RobertaModel.FromPretrained(Fixtures.TinyRoberta);
+        var (ids, mask) = Inputs();
+        using var outer = torch.NewDisposeScope();
+
+        using var output = model.forward(ids, mask);
+
+        outer.Count.Should().Be(2, "only last_hidden_state and pooler_output reach the caller; every temporary was freed");
+    }
+
+    [Fact]
+    public void EncodeTexts_InsideCallerScope_LeavesNoTensorBehind()
+    {
+        using var tower = PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta);
+        using var outer = torch.NewDisposeScope();
+
+        tower.EncodeTexts(["a", "b c"]);
+
+        outer.Count.Should().Be(0);
+    }
+
+    [Fact]
     public void TextTower_TinyRobertaTexts_TokenizesAsReferenceAndReturnsNormalizedCls()
     {
         using var tower = PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta);
