@@ -253,6 +253,16 @@ public sealed class RobertaModelTests
         act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain("'position_embedding_type' must be absolute, but was 'relative_key'");
     }
 
+    [Theory]
+    [InlineData("cpu", "fp8", "TowerOptions.DType must be float32 or bf16, but was 'fp8'")]
+    [InlineData("tpu:0", "float32", "TowerOptions.Device must be cpu, cuda or cuda:N, but was 'tpu:0'")]
+    public void LoadTextTower_BadOptions_ThrowsNamingOptionAndValue(string device, string dtype, string message)
+    {
+        var act = () => PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta, new TowerOptions { Device = device, DType = dtype });
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
+    }
+
     [Fact]
     public void TextTower_Bf16OnCpu_StaysCloseToFloat32()
     {
