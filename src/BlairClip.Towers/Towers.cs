@@ -53,8 +53,13 @@ public sealed record TowerOptions
 /// <summary>Loads a tower from a Hugging Face checkpoint folder by its <c>config.json</c> <c>model_type</c>.</summary>
 public static class PretrainedTowers
 {
-    /// <summary>A RoBERTa/BLaIR (<c>model_type</c> roberta) or CLIP (clip, clip_text_model) text tower.</summary>
-    /// <exception cref="InvalidDataException">The model type has no text tower, or the weights do not match.</exception>
+    /// <summary>A RoBERTa/BLaIR (<c>model_type</c> roberta) or CLIP (clip, clip_text_model) text tower with the folder's tokenizer.</summary>
+    /// <exception cref="InvalidDataException">The model type has no text tower, or config.json / the tokenizer files are invalid
+    /// (file and key named).</exception>
+    /// <exception cref="FileNotFoundException">config.json, the weights or the tokenizer files are missing.</exception>
+    /// <exception cref="BlairClip.Torch.Modules.StateDictException">The weights do not fit: missing / unexpected keys or a shape
+    /// mismatch, each named.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown device or dtype, or CUDA is unavailable.</exception>
     public static ITextTower LoadTextTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
     {
         "roberta" => Roberta.RobertaTextTower.Load(checkpointDir, options),
@@ -63,8 +68,11 @@ public static class PretrainedTowers
             $"{Path.Combine(checkpointDir, "config.json")}: key 'model_type' must be roberta, clip or clip_text_model for a text tower, but was '{other}'."),
     };
 
-    /// <summary>A CLIP (<c>model_type</c> clip or clip_vision_model) image tower.</summary>
-    /// <exception cref="InvalidDataException">The model type has no image tower, or the weights do not match.</exception>
+    /// <summary>A CLIP (<c>model_type</c> clip or clip_vision_model) image tower with the folder's <c>preprocessor_config.json</c>.</summary>
+    /// <exception cref="InvalidDataException">The model type has no image tower, or config.json / the preprocessor config is invalid.</exception>
+    /// <exception cref="FileNotFoundException">config.json, the weights or preprocessor_config.json are missing.</exception>
+    /// <exception cref="BlairClip.Torch.Modules.StateDictException">The weights do not fit (keys or shapes named).</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown device or dtype, or CUDA is unavailable.</exception>
     public static IImageTower LoadImageTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
     {
         "clip" or "clip_vision_model" => Clip.ClipImageTower.Load(checkpointDir, options),

@@ -22,7 +22,7 @@ public sealed class ClipModelTests(ITestOutputHelper output)
     {
         using var scope = torch.NewDisposeScope();
         var (ids, mask) = TextInputs();
-        using var result = model.forward(ids, mask, torch.from_array(pixelValues, [3, 3, 224, 224]));
+        using var result = model.forward(ids, mask, torch.from_array(pixelValues, [3, 3, 224, 224]), output_hidden_states: true);
         var expected = set.GetProperty("outputs");
         void Check(string name, Tensor actual) =>
             Close.Check(actual, Fixtures.Floats(expected.GetProperty(name), baseDir), Fixtures.Tolerance(set, name), name);
@@ -88,6 +88,20 @@ public sealed class ClipModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Encode_InsideCallerScope_LeavesNoTensorBehind()
+    {
+        using var text = PretrainedTowers.LoadTextTower(Fixtures.TinyClip);
+        using var image = PretrainedTowers.LoadImageTower(Fixtures.TinyClip);
+        var pixels = Fixtures.SyntheticPixelValues();
+        using var outer = torch.NewDisposeScope();
+
+        text.EncodeTexts(["a photo of a cat"]);
+        image.EncodeImages(pixels, 3);
+
+        outer.Count.Should().Be(0);
+    }
+
+    [Fact]
     public void EncodeImages_WrongLength_ThrowsNamingBothCounts()
     {
         using var image = PretrainedTowers.LoadImageTower(Fixtures.TinyClip);
@@ -149,6 +163,38 @@ public sealed class ClipModelTests(ITestOutputHelper output)
             Close.Check(o.pooler_output, Fixtures.Floats(Synthetic.GetProperty("outputs").GetProperty("vision_model.pooler_output")), 1e-5, "pooler_output");
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void TextTower_ClipTextModelKeysWithoutTextModelPrefix_LoadsAndMatchesTextEmbeds()
+    {
+        var dir = Renamed(k => k.StartsWith("text_model.", StringComparison.Ordinal) ? k["text_model.".Length..]
+            : k == "text_projection.weight" ? k : null);
+        try
+        {
+            using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.TinyClip, "config.json"))))
+                File.WriteAllText(Path.Combine(dir, "config.json"), doc.RootElement.GetProperty("text_config").GetRawText());
+            foreach (var f in new[] { "vocab.json", "merges.txt" })
+                File.Copy(Path.Combine(Fixtures.TinyClip, f), Path.Combine(dir, f));
+            using var tower = PretrainedTowers.LoadTextTower(dir);
+
+            var embeds = tower.EncodeTexts(Fixtures.Strings(Inputs.GetProperty("texts")));
+
+            PretrainedTowers.ModelType(dir).Should().Be("clip_text_model");
+            Close.Check(embeds, Fixtures.Floats(Synthetic.GetProperty("outputs").GetProperty("text_embeds")).Data, 1e-5, "text_embeds");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void TextTransformer_LongerThanPositionTable_ThrowsNamingShapeAndLimit()
+    {
+        using var model = ClipTextModelWithProjection.FromPretrained(Fixtures.TinyClip);
+        using var scope = torch.NewDisposeScope();
+
+        var act = () => model.text_model.forward(torch.ones([1, 78], ScalarType.Int64));
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain("max_position_embeddings 77").And.Contain("[1, 78]");
     }
 
     // The vision_config block of tiny-clip as a top-level clip_vision_model config.

@@ -34,7 +34,7 @@ public sealed class RobertaModelTests
             using var scope = torch.NewDisposeScope();
             using var model = RobertaModel.FromPretrained(dir);
             var (ids, mask) = Inputs();
-            using var output = model.forward(ids, mask);
+            using var output = model.forward(ids, mask, output_hidden_states: true);
             var expected = Set.GetProperty("outputs");
             double Tol(string name) => Fixtures.Tolerance(Set, name);
 
@@ -57,7 +57,31 @@ public sealed class RobertaModelTests
         using var model = RobertaModel.FromPretrained(Fixtures.TinyRoberta);
         var (ids, _) = Inputs();
         using var output = model.forward(ids);
+        output.hidden_states.Should().BeEmpty("hidden states are kept only when asked for");
         Close.Check(output.last_hidden_state, Fixtures.Floats(Set.GetProperty("outputs").GetProperty("last_hidden_state")), 1e-5, "last_hidden_state");
+    }
+
+    [Fact]
+    public void Forward_InsideCallerScope_LeavesOnlyTheReturnedTensorsThere()
+    {
+        using var model = RobertaModel.FromPretrained(Fixtures.TinyRoberta);
+        var (ids, mask) = Inputs();
+        using var outer = torch.NewDisposeScope();
+
+        using var output = model.forward(ids, mask);
+
+        outer.Count.Should().Be(2, "only last_hidden_state and pooler_output reach the caller; every temporary was freed");
+    }
+
+    [Fact]
+    public void EncodeTexts_InsideCallerScope_LeavesNoTensorBehind()
+    {
+        using var tower = PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta);
+        using var outer = torch.NewDisposeScope();
+
+        tower.EncodeTexts(["a", "b c"]);
+
+        outer.Count.Should().Be(0);
     }
 
     [Fact]
@@ -116,6 +140,39 @@ public sealed class RobertaModelTests
             model.LoadReport.MissingKeys.Should().Equal("pooler.dense.weight", "pooler.dense.bias");
             model.LoadReport.IgnoredKeys.Should().BeEquivalentTo(["lm_head.bias", "roberta.embeddings.position_ids"]);
             Close.Check(output.last_hidden_state, Fixtures.Floats(Set.GetProperty("outputs").GetProperty("last_hidden_state")), 1e-5, "last_hidden_state");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void FromPretrained_ShardedSafetensors_MatchesReference()
+    {
+        var dir = Directory.CreateTempSubdirectory("roberta-sharded-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(Fixtures.TinyRoberta, "config.json"), Path.Combine(dir, "config.json"));
+            var weightMap = new Dictionary<string, string>();
+            using (torch.NewDisposeScope())
+            {
+                var tensors = torch.load_checkpoint(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"));
+                // Two shards as save_pretrained writes them: the embeddings in the first, everything else in the second.
+                foreach (var (shard, part) in new[] { ("model-00001-of-00002.safetensors", true), ("model-00002-of-00002.safetensors", false) })
+                {
+                    var subset = tensors.Where(kv => kv.Key.StartsWith("embeddings.", StringComparison.Ordinal) == part).ToDictionary();
+                    torch.save_safetensors(Path.Combine(dir, shard), subset);
+                    foreach (var key in subset.Keys) weightMap[key] = shard;
+                }
+                foreach (var t in tensors.Values) t.Dispose();
+            }
+            File.WriteAllText(Path.Combine(dir, "model.safetensors.index.json"),
+                System.Text.Json.JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = weightMap }));
+
+            using var scope = torch.NewDisposeScope();
+            using var model = RobertaModel.FromPretrained(dir);
+            var (ids, mask) = Inputs();
+            using var output = model.forward(ids, mask);
+
+            Close.Check(output.pooler_output!, Fixtures.Floats(Set.GetProperty("outputs").GetProperty("pooler_output")), 1e-5, "pooler_output");
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -183,6 +240,27 @@ public sealed class RobertaModelTests
         var act = () => RobertaConfig.FromFile(path);
 
         act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain("'hidden_size' (18)").And.Contain("'num_attention_heads' (4)");
+    }
+
+    [Fact]
+    public void FromFile_RelativePositionEmbeddings_ThrowsNamingKeyAndValue()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cfg-").FullName, "config.json");
+        File.WriteAllText(path, """{"model_type": "roberta", "position_embedding_type": "relative_key"}""");
+
+        var act = () => RobertaConfig.FromFile(path);
+
+        act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain("'position_embedding_type' must be absolute, but was 'relative_key'");
+    }
+
+    [Theory]
+    [InlineData("cpu", "fp8", "TowerOptions.DType must be float32 or bf16, but was 'fp8'")]
+    [InlineData("tpu:0", "float32", "TowerOptions.Device must be cpu, cuda or cuda:N, but was 'tpu:0'")]
+    public void LoadTextTower_BadOptions_ThrowsNamingOptionAndValue(string device, string dtype, string message)
+    {
+        var act = () => PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta, new TowerOptions { Device = device, DType = dtype });
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
     }
 
     [Fact]

@@ -4,14 +4,18 @@ using static BlairClip.Torch.torch;
 
 namespace BlairClip.Towers.Clip;
 
-#pragma warning disable IDE1006, CS1591 // field names are checkpoint key segments
+#pragma warning disable IDE1006 // field names are checkpoint key segments
 
 /// <summary>HF's CLIPAttention: q/k/v/out projections; queries scaled by head_dim^-0.5.</summary>
 public sealed class ClipAttention : Module<(Tensor x, Tensor? mask), Tensor>
 {
+    /// <summary>Key projection [hidden, hidden].</summary>
     public readonly Linear k_proj;
+    /// <summary>Value projection [hidden, hidden].</summary>
     public readonly Linear v_proj;
+    /// <summary>Query projection [hidden, hidden].</summary>
     public readonly Linear q_proj;
+    /// <summary>Output projection [hidden, hidden].</summary>
     public readonly Linear out_proj;
     private readonly int _heads;
 
@@ -33,7 +37,9 @@ public sealed class ClipAttention : Module<(Tensor x, Tensor? mask), Tensor>
 /// <summary>HF's CLIPMLP: fc2(act(fc1(x))).</summary>
 public sealed class ClipMlp : Module<Tensor, Tensor>
 {
+    /// <summary>Expansion [intermediate, hidden].</summary>
     public readonly Linear fc1;
+    /// <summary>Contraction [hidden, intermediate].</summary>
     public readonly Linear fc2;
     private readonly Func<Tensor, Tensor> _act;
 
@@ -52,9 +58,13 @@ public sealed class ClipMlp : Module<Tensor, Tensor>
 /// <summary>One pre-LN layer: x += out_proj(attn(LN1(x))); x += fc2(act(fc1(LN2(x)))).</summary>
 public sealed class ClipEncoderLayer : Module<(Tensor x, Tensor? mask), Tensor>
 {
+    /// <summary>Multi-head self-attention.</summary>
     public readonly ClipAttention self_attn;
+    /// <summary>LayerNorm before attention.</summary>
     public readonly LayerNorm layer_norm1;
+    /// <summary>Feed-forward block.</summary>
     public readonly ClipMlp mlp;
+    /// <summary>LayerNorm before the feed-forward block.</summary>
     public readonly LayerNorm layer_norm2;
 
     internal ClipEncoderLayer(int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act)
@@ -69,14 +79,16 @@ public sealed class ClipEncoderLayer : Module<(Tensor x, Tensor? mask), Tensor>
     /// <inheritdoc/>
     public override Tensor forward((Tensor x, Tensor? mask) input)
     {
-        var x = input.x + self_attn.forward((layer_norm1.forward(input.x), input.mask));
-        return x + mlp.forward(layer_norm2.forward(x));
+        // Children run through call(): each opens a dispose scope, so their temporaries are freed as they return.
+        var x = input.x + self_attn.call((layer_norm1.forward(input.x), input.mask));
+        return x + mlp.call(layer_norm2.forward(x));
     }
 }
 
 /// <summary>HF's CLIPEncoder: the layers under <c>encoder.layers.N</c>.</summary>
 public sealed class ClipEncoder : Module
 {
+    /// <summary>The layers <c>layers.0</c> … <c>layers.{num_hidden_layers-1}</c>.</summary>
     public readonly ModuleList layers;
 
     internal ClipEncoder(int layerCount, int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act)
@@ -86,15 +98,18 @@ public sealed class ClipEncoder : Module
         RegisterComponents();
     }
 
-    /// <summary>Runs every layer (each in its own dispose scope); returns the input followed by each layer's output.</summary>
-    internal List<Tensor> Run(Tensor x, Tensor? mask)
+    /// <summary>Runs every layer (each in its own dispose scope). With <paramref name="keep"/> returns the input followed by
+    /// each layer's output; otherwise frees each layer's input once the layer has run and returns only the last output.</summary>
+    internal List<Tensor> Run(Tensor x, Tensor? mask, bool keep)
     {
         var states = new List<Tensor> { x };
         foreach (var layer in layers)
         {
-            x = ((ClipEncoderLayer)layer).call((x, mask));
+            var next = ((ClipEncoderLayer)layer).call((x, mask));
+            if (!keep) x.Dispose();
+            x = next;
             states.Add(x);
         }
-        return states;
+        return keep ? states : [x];
     }
 }

@@ -48,13 +48,18 @@ public sealed record ClipModelOutput(
 /// </summary>
 public sealed class ClipModel : Module
 {
-#pragma warning disable IDE1006, CS1591
+#pragma warning disable IDE1006
+    /// <summary>The text tower.</summary>
     public readonly ClipTextTransformer text_model;
+    /// <summary>The vision tower.</summary>
     public readonly ClipVisionTransformer vision_model;
+    /// <summary>Image projection [projection_dim, vision hidden], no bias.</summary>
     public readonly Linear visual_projection;
+    /// <summary>Text projection [projection_dim, text hidden], no bias.</summary>
     public readonly Linear text_projection;
+    /// <summary>Log of the logit temperature (0-dim); logits use exp(logit_scale).</summary>
     public readonly Parameter logit_scale;
-#pragma warning restore IDE1006, CS1591
+#pragma warning restore IDE1006
 
     /// <summary>A randomly initialised model (load weights with <see cref="FromPretrained"/>).</summary>
     /// <exception cref="ArgumentException">The config lacks a tower.</exception>
@@ -98,11 +103,11 @@ public sealed class ClipModel : Module
     /// <summary>
     /// Runs both towers and the head: int64 ids/mask [texts, len], pixel values [images, 3, H, W] → embeds and logits.
     /// </summary>
-    public ClipModelOutput forward(Tensor input_ids, Tensor? attention_mask, Tensor pixel_values)
+    public ClipModelOutput forward(Tensor input_ids, Tensor? attention_mask, Tensor pixel_values, bool output_hidden_states = false)
     {
         using var scope = torch.NewDisposeScope();
-        var text = text_model.forward(input_ids, attention_mask);
-        var vision = vision_model.forward(pixel_values);
+        var text = text_model.forward(input_ids, attention_mask, output_hidden_states);
+        var vision = vision_model.forward(pixel_values, output_hidden_states);
         var textRaw = text_projection.call(text.pooler_output);
         var imageRaw = visual_projection.call(vision.pooler_output);
         var textEmbeds = F.normalize(textRaw, 2, -1);

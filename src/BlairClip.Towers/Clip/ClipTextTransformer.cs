@@ -4,12 +4,14 @@ using static BlairClip.Torch.torch;
 
 namespace BlairClip.Towers.Clip;
 
-#pragma warning disable IDE1006, CS1591 // field names are checkpoint key segments
+#pragma warning disable IDE1006 // field names are checkpoint key segments
 
 /// <summary>token_embedding[ids] + position_embedding[0..len-1] (no LayerNorm).</summary>
 public sealed class ClipTextEmbeddings : Module<Tensor, Tensor>
 {
+    /// <summary>Token table [vocab_size, hidden].</summary>
     public readonly Embedding token_embedding;
+    /// <summary>Position table [max_position_embeddings, hidden].</summary>
     public readonly Embedding position_embedding;
 
     internal ClipTextEmbeddings(ClipTextConfig c)
@@ -31,7 +33,8 @@ public sealed class ClipTextEmbeddings : Module<Tensor, Tensor>
 /// <param name="last_hidden_state">Text: final_layer_norm(encoder output) [batch, len, hidden]; vision: encoder output
 /// [batch, positions, hidden] (without post_layernorm).</param>
 /// <param name="pooler_output">[batch, hidden]: text = last_hidden_state at the EOS token; vision = post_layernorm(class token).</param>
-/// <param name="hidden_states">layers + 1 tensors: the input of the first layer, then each layer's raw output.</param>
+/// <param name="hidden_states">With output_hidden_states, layers + 1 tensors: the input of the first layer, then each layer's
+/// raw output; otherwise empty.</param>
 public sealed record ClipTowerOutput(Tensor last_hidden_state, Tensor pooler_output, IReadOnlyList<Tensor> hidden_states) : IDisposable
 {
     /// <inheritdoc/>
@@ -56,8 +59,11 @@ public sealed record ClipTowerOutput(Tensor last_hidden_state, Tensor pooler_out
 /// padding masks, final_layer_norm, EOS pooling.</summary>
 public sealed class ClipTextTransformer : Module
 {
+    /// <summary>Token + position embeddings.</summary>
     public readonly ClipTextEmbeddings embeddings;
+    /// <summary>The pre-LN layers (causal + padding masked).</summary>
     public readonly ClipEncoder encoder;
+    /// <summary>LayerNorm applied to the last layer's output.</summary>
     public readonly LayerNorm final_layer_norm;
 
     internal ClipTextTransformer(ClipTextConfig c)
@@ -78,8 +84,14 @@ public sealed class ClipTextTransformer : Module
     /// padding) → outputs. Pooled token: eos_token_id == 2 (legacy configs) → first argmax of the ids (the real EOS,
     /// 49407 being the largest id); otherwise the first position whose id equals eos_token_id.
     /// </summary>
-    public ClipTowerOutput forward(Tensor input_ids, Tensor? attention_mask = null)
+    /// <exception cref="ArgumentException">The ids are not 2-D or longer than max_position_embeddings.</exception>
+    public ClipTowerOutput forward(Tensor input_ids, Tensor? attention_mask = null, bool output_hidden_states = false)
     {
+        var shape = input_ids.shape;
+        if (shape.Length != 2 || shape[1] > Config.max_position_embeddings)
+            throw new ArgumentException(
+                $"input_ids must be [batch, len] with len <= max_position_embeddings {Config.max_position_embeddings}, but was [{string.Join(", ", shape)}].",
+                nameof(input_ids));
         using var scope = torch.NewDisposeScope();
         var dtype = embeddings.token_embedding.weight.dtype;
         var device = input_ids.device;
@@ -89,13 +101,14 @@ public sealed class ClipTextTransformer : Module
         var causal = torch.full([len, len], min, dtype, device).triu(1).unsqueeze(0).unsqueeze(0);
         var mask = attention_mask is null ? causal : causal + Attention.PaddingMask(attention_mask, dtype);
 
-        var states = encoder.Run(embeddings.call(input_ids), mask);
+        var states = encoder.Run(embeddings.call(input_ids), mask, output_hidden_states);
         var last = final_layer_norm.call(states[^1]);
         var eos = Config.eos_token_id == 2
             ? FirstArgmax(input_ids)
             : FirstEqual(input_ids, Config.eos_token_id);
         var pooled = last.gather(1, eos.view(-1, 1, 1).expand(-1, 1, last.size(2))).squeeze(1);
-        return new ClipTowerOutput(last, pooled, states).MoveToOuterScope();
+        if (!output_hidden_states) states[0].Dispose();
+        return new ClipTowerOutput(last, pooled, output_hidden_states ? states : []).MoveToOuterScope();
     }
 
     // argmax's tie rule is not guaranteed on every device, so the first maximal index is taken explicitly:

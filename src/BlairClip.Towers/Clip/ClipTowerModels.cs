@@ -11,9 +11,10 @@ namespace BlairClip.Towers.Clip;
 /// </summary>
 public sealed class ClipVisionModel : Module
 {
-#pragma warning disable IDE1006, CS1591
+#pragma warning disable IDE1006
+    /// <summary>The vision tower.</summary>
     public readonly ClipVisionTransformer vision_model;
-#pragma warning restore IDE1006, CS1591
+#pragma warning restore IDE1006
 
     /// <summary>A randomly initialised vision tower.</summary>
     public ClipVisionModel(ClipVisionConfig config)
@@ -49,7 +50,7 @@ public sealed class ClipVisionModel : Module
     }
 
     /// <summary>pixel values [batch, 3, H, W] → the vision tower's outputs (see <see cref="ClipVisionTransformer.forward"/>).</summary>
-    public ClipTowerOutput forward(Tensor pixel_values) => vision_model.forward(pixel_values);
+    public ClipTowerOutput forward(Tensor pixel_values, bool output_hidden_states = false) => vision_model.forward(pixel_values, output_hidden_states);
 }
 
 /// <summary>Loads a tower-with-projection module, disposing it when the weights do not fit.</summary>
@@ -77,10 +78,12 @@ internal static class ClipProjectedLoader
 /// </summary>
 public sealed class ClipTextModelWithProjection : Module
 {
-#pragma warning disable IDE1006, CS1591
+#pragma warning disable IDE1006
+    /// <summary>The text tower.</summary>
     public readonly ClipTextTransformer text_model;
+    /// <summary>Text projection [projection_dim, hidden], no bias.</summary>
     public readonly Linear text_projection;
-#pragma warning restore IDE1006, CS1591
+#pragma warning restore IDE1006
 
     /// <summary>A randomly initialised text tower with a projection to <paramref name="projectionDim"/>.</summary>
     public ClipTextModelWithProjection(ClipTextConfig config, int projectionDim)
@@ -130,10 +133,12 @@ public sealed class ClipTextModelWithProjection : Module
 /// </summary>
 public sealed class ClipVisionModelWithProjection : Module
 {
-#pragma warning disable IDE1006, CS1591
+#pragma warning disable IDE1006
+    /// <summary>The vision tower.</summary>
     public readonly ClipVisionTransformer vision_model;
+    /// <summary>Image projection [projection_dim, hidden], no bias.</summary>
     public readonly Linear visual_projection;
-#pragma warning restore IDE1006, CS1591
+#pragma warning restore IDE1006
 
     /// <summary>A randomly initialised vision tower with a projection to <paramref name="projectionDim"/>.</summary>
     public ClipVisionModelWithProjection(ClipVisionConfig config, int projectionDim)

@@ -4,13 +4,16 @@ using static BlairClip.Torch.torch;
 
 namespace BlairClip.Towers.Clip;
 
-#pragma warning disable IDE1006, CS1591 // field names are checkpoint key segments
+#pragma warning disable IDE1006 // field names are checkpoint key segments
 
 /// <summary>Patch conv (no bias) → [batch, patches, hidden], class token prepended, positions added.</summary>
 public sealed class ClipVisionEmbeddings : Module<Tensor, Tensor>
 {
+    /// <summary>The class token [hidden] prepended to the patches.</summary>
     public readonly Parameter class_embedding;
+    /// <summary>Patch projection: Conv2d(channels → hidden, kernel = stride = patch_size, no bias).</summary>
     public readonly Conv2d patch_embedding;
+    /// <summary>Position table [num_positions, hidden].</summary>
     public readonly Embedding position_embedding;
 
     internal ClipVisionEmbeddings(ClipVisionConfig c)
@@ -35,9 +38,13 @@ public sealed class ClipVisionEmbeddings : Module<Tensor, Tensor>
 /// <summary>HF's CLIPVisionTransformer (keys under <c>vision_model.</c>; <c>pre_layrnorm</c> is HF's spelling).</summary>
 public sealed class ClipVisionTransformer : Module
 {
+    /// <summary>Patch + class + position embeddings.</summary>
     public readonly ClipVisionEmbeddings embeddings;
+    /// <summary>LayerNorm before the layers (HF's spelling).</summary>
     public readonly LayerNorm pre_layrnorm;
+    /// <summary>The pre-LN layers (no mask).</summary>
     public readonly ClipEncoder encoder;
+    /// <summary>LayerNorm applied to the class token for pooler_output.</summary>
     public readonly LayerNorm post_layernorm;
 
     internal ClipVisionTransformer(ClipVisionConfig c)
@@ -59,7 +66,7 @@ public sealed class ClipVisionTransformer : Module
     /// last_hidden_state = last layer output (no post_layernorm), pooler_output = post_layernorm(last[:, 0]).
     /// </summary>
     /// <exception cref="ArgumentException">The input is not [batch, num_channels, image_size, image_size].</exception>
-    public ClipTowerOutput forward(Tensor pixel_values)
+    public ClipTowerOutput forward(Tensor pixel_values, bool output_hidden_states = false)
     {
         var s = pixel_values.shape;
         if (s.Length != 4 || s[1] != Config.num_channels || s[2] != Config.image_size || s[3] != Config.image_size)
@@ -69,9 +76,9 @@ public sealed class ClipVisionTransformer : Module
         using var scope = torch.NewDisposeScope();
         var dtype = embeddings.class_embedding.dtype;
         var x = pre_layrnorm.call(embeddings.call(pixel_values.to(dtype)));
-        var states = encoder.Run(x, null);
+        var states = encoder.Run(x, null, output_hidden_states);
         var last = states[^1];
         var pooled = post_layernorm.call(last.select(1, 0));
-        return new ClipTowerOutput(last, pooled, states).MoveToOuterScope();
+        return new ClipTowerOutput(last, pooled, output_hidden_states ? states : []).MoveToOuterScope();
     }
 }

@@ -52,6 +52,10 @@ public sealed record RobertaConfig
         if (config.pad_token_id < 0 || config.pad_token_id >= config.vocab_size)
             throw new InvalidDataException($"{path}: key 'pad_token_id' must be in [0, {config.vocab_size}), but was {config.pad_token_id}.");
         _ = Activations.Get(config.hidden_act, path, "hidden_act");
+        // Relative position variants add attention terms this model does not compute: refuse rather than run them wrongly.
+        var positions = c.String("position_embedding_type", "absolute");
+        if (positions != "absolute")
+            throw new InvalidDataException($"{path}: key 'position_embedding_type' must be absolute, but was '{positions}'.");
         return config;
     }
 }

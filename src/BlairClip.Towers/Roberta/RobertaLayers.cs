@@ -5,15 +5,20 @@ using static BlairClip.Torch.torch;
 namespace BlairClip.Towers.Roberta;
 
 // Field names are the checkpoint's key segments (embeddings.LayerNorm.weight, encoder.layer.0.attention.self.query.bias…),
-// so RegisterComponents gives state_dict names that match the checkpoint one to one.
-#pragma warning disable IDE1006, CS1591 // PyTorch/HF names; members documented on the classes
+// so RegisterComponents gives state_dict names that match the checkpoint one to one. Composite modules invoke their
+// children with call(), which opens a dispose scope per forward; single-op leaves (Linear, LayerNorm) use forward.
+#pragma warning disable IDE1006 // PyTorch/HF names
 
 /// <summary>LayerNorm(word[ids] + token_type[0] + position[position_ids]): [batch, len] ids → [batch, len, hidden].</summary>
 public sealed class RobertaEmbeddings : Module<(Tensor input_ids, Tensor position_ids), Tensor>
 {
+    /// <summary>Token table [vocab_size, hidden].</summary>
     public readonly Embedding word_embeddings;
+    /// <summary>Position table [max_position_embeddings, hidden]; row pad_token_id is used by padding.</summary>
     public readonly Embedding position_embeddings;
+    /// <summary>Token-type table [type_vocab_size, hidden]; only row 0 is used.</summary>
     public readonly Embedding token_type_embeddings;
+    /// <summary>LayerNorm over hidden (HF's capitalised key).</summary>
     public readonly LayerNorm LayerNorm;
 
     internal RobertaEmbeddings(RobertaConfig c)
@@ -38,8 +43,11 @@ public sealed class RobertaEmbeddings : Module<(Tensor input_ids, Tensor positio
 /// <summary>HF's RobertaSelfAttention: query/key/value projections and the attention itself.</summary>
 public sealed class RobertaSelfAttention : Module<(Tensor x, Tensor? mask), Tensor>
 {
+    /// <summary>Query projection [hidden, hidden].</summary>
     public readonly Linear query;
+    /// <summary>Key projection [hidden, hidden].</summary>
     public readonly Linear key;
+    /// <summary>Value projection [hidden, hidden].</summary>
     public readonly Linear value;
     private readonly int _heads;
 
@@ -60,7 +68,9 @@ public sealed class RobertaSelfAttention : Module<(Tensor x, Tensor? mask), Tens
 /// <summary>dense + residual + LayerNorm after a sub-layer (post-LN): LN(dense(h) + residual).</summary>
 public sealed class RobertaResidualOutput : Module<(Tensor h, Tensor residual), Tensor>
 {
+    /// <summary>The layer's dense projection.</summary>
     public readonly Linear dense;
+    /// <summary>LayerNorm over hidden (HF's capitalised key).</summary>
     public readonly LayerNorm LayerNorm;
 
     internal RobertaResidualOutput(long inFeatures, RobertaConfig c)
@@ -77,7 +87,9 @@ public sealed class RobertaResidualOutput : Module<(Tensor h, Tensor residual), 
 /// <summary>HF's RobertaAttention: <c>self</c> attention then <c>output</c> (dense + residual + LayerNorm).</summary>
 public sealed class RobertaAttention : Module<(Tensor x, Tensor? mask), Tensor>
 {
+    /// <summary>Multi-head self-attention (key segment <c>self</c>).</summary>
     public readonly RobertaSelfAttention self;
+    /// <summary>dense + residual + LayerNorm after the sub-layer.</summary>
     public readonly RobertaResidualOutput output;
 
     internal RobertaAttention(RobertaConfig c)
@@ -88,12 +100,13 @@ public sealed class RobertaAttention : Module<(Tensor x, Tensor? mask), Tensor>
     }
 
     /// <inheritdoc/>
-    public override Tensor forward((Tensor x, Tensor? mask) input) => output.forward((self.forward(input), input.x));
+    public override Tensor forward((Tensor x, Tensor? mask) input) => output.call((self.call(input), input.x));
 }
 
 /// <summary>HF's RobertaIntermediate: act(dense(x)), [batch, len, hidden] → [batch, len, intermediate].</summary>
 public sealed class RobertaIntermediate : Module<Tensor, Tensor>
 {
+    /// <summary>The layer's dense projection.</summary>
     public readonly Linear dense;
     private readonly Func<Tensor, Tensor> _act;
 
@@ -111,8 +124,11 @@ public sealed class RobertaIntermediate : Module<Tensor, Tensor>
 /// <summary>One post-LN encoder layer: a = LN(dense(attn(x)) + x); x' = LN(dense(act(intermediate(a))) + a).</summary>
 public sealed class RobertaLayer : Module<(Tensor x, Tensor? mask), Tensor>
 {
+    /// <summary>Attention block.</summary>
     public readonly RobertaAttention attention;
+    /// <summary>Feed-forward expansion hidden → intermediate.</summary>
     public readonly RobertaIntermediate intermediate;
+    /// <summary>dense + residual + LayerNorm after the sub-layer.</summary>
     public readonly RobertaResidualOutput output;
 
     internal RobertaLayer(RobertaConfig c, Func<Tensor, Tensor> act)
@@ -126,14 +142,15 @@ public sealed class RobertaLayer : Module<(Tensor x, Tensor? mask), Tensor>
     /// <inheritdoc/>
     public override Tensor forward((Tensor x, Tensor? mask) input)
     {
-        var a = attention.forward(input);
-        return output.forward((intermediate.forward(a), a));
+        var a = attention.call(input);
+        return output.call((intermediate.call(a), a));
     }
 }
 
 /// <summary>HF's RobertaEncoder: the layer list under <c>encoder.layer.N</c>.</summary>
 public sealed class RobertaEncoder : Module
 {
+    /// <summary>The encoder layers <c>layer.0</c> … <c>layer.{num_hidden_layers-1}</c>.</summary>
     public readonly ModuleList layer;
 
     internal RobertaEncoder(RobertaConfig c, Func<Tensor, Tensor> act)
@@ -146,6 +163,7 @@ public sealed class RobertaEncoder : Module
 /// <summary>HF's RobertaPooler: tanh(dense(h[:, 0])), [batch, len, hidden] → [batch, hidden].</summary>
 public sealed class RobertaPooler : Module<Tensor, Tensor>
 {
+    /// <summary>The layer's dense projection.</summary>
     public readonly Linear dense;
 
     internal RobertaPooler(RobertaConfig c)

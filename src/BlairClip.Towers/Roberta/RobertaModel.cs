@@ -7,7 +7,8 @@ namespace BlairClip.Towers.Roberta;
 
 /// <summary>Outputs of <see cref="RobertaModel.forward"/>; the caller owns (and disposes) the tensors.</summary>
 /// <param name="last_hidden_state">[batch, len, hidden]: output of the last layer, padded positions included.</param>
-/// <param name="hidden_states">num_hidden_layers + 1 tensors [batch, len, hidden]: embeddings, then each layer's output.</param>
+/// <param name="hidden_states">With output_hidden_states, num_hidden_layers + 1 tensors [batch, len, hidden]: embeddings, then
+/// each layer's output; otherwise empty.</param>
 /// <param name="pooler_output">[batch, hidden] = tanh(pooler.dense(h[:, 0])), or null when the checkpoint has no pooler.</param>
 public sealed record RobertaModelOutput(Tensor last_hidden_state, IReadOnlyList<Tensor> hidden_states, Tensor? pooler_output) : IDisposable
 {
@@ -30,11 +31,14 @@ public sealed record RobertaModelOutput(Tensor last_hidden_state, IReadOnlyList<
 /// </summary>
 public sealed class RobertaModel : Module
 {
-#pragma warning disable IDE1006, CS1591
+#pragma warning disable IDE1006
+    /// <summary>Word + token-type + position embeddings and their LayerNorm.</summary>
     public readonly RobertaEmbeddings embeddings;
+    /// <summary>The post-LN layers.</summary>
     public readonly RobertaEncoder encoder;
+    /// <summary>tanh(dense(h[:, 0])); unused when <see cref="HasPooler"/> is false.</summary>
     public readonly RobertaPooler pooler;
-#pragma warning restore IDE1006, CS1591
+#pragma warning restore IDE1006
 
     /// <summary>A randomly initialised model of <paramref name="config"/> (load weights with <see cref="FromPretrained"/>).</summary>
     public RobertaModel(RobertaConfig config)
@@ -95,9 +99,17 @@ public sealed class RobertaModel : Module
     /// Runs the model on int64 <paramref name="input_ids"/> [batch, len] with <paramref name="attention_mask"/>
     /// [batch, len] (1 = token, 0 = padding; default: ids ≠ pad). Positions: cumsum(m)·m + pad_token_id with
     /// m = (ids ≠ pad). Temporaries are freed by a dispose scope; the returned tensors belong to the caller's scope.
+    /// Without <paramref name="output_hidden_states"/> each layer's input is freed as soon as the layer has run.
     /// </summary>
-    public RobertaModelOutput forward(Tensor input_ids, Tensor? attention_mask = null)
+    /// <exception cref="ArgumentException">The ids are not 2-D or longer than max_position_embeddings - pad_token_id - 1.</exception>
+    public RobertaModelOutput forward(Tensor input_ids, Tensor? attention_mask = null, bool output_hidden_states = false)
     {
+        var shape = input_ids.shape;
+        var capacity = Config.max_position_embeddings - Config.pad_token_id - 1;
+        if (shape.Length != 2 || shape[1] > capacity)
+            throw new ArgumentException(
+                $"input_ids must be [batch, len] with len <= {capacity} (max_position_embeddings - pad_token_id - 1), but was [{string.Join(", ", shape)}].",
+                nameof(input_ids));
         using var scope = torch.NewDisposeScope();
         var dtype = embeddings.word_embeddings.weight.dtype;
         var pad = Config.pad_token_id;
@@ -109,11 +121,15 @@ public sealed class RobertaModel : Module
         var states = new List<Tensor> { h };
         foreach (var layer in encoder.layer)
         {
-            h = ((RobertaLayer)layer).call((h, mask));
+            var next = ((RobertaLayer)layer).call((h, mask));
+            if (!output_hidden_states) h.Dispose();
+            h = next;
             states.Add(h);
         }
+        if (!output_hidden_states) states.Clear();
         var pooled = HasPooler ? pooler.call(h) : null;
         foreach (var s in states) s.MoveToOuterScope();
+        if (!output_hidden_states) h.MoveToOuterScope();
         pooled?.MoveToOuterScope();
         return new RobertaModelOutput(h, states, pooled);
     }
