@@ -3,27 +3,15 @@ using BlairClip.ML.Core;
 namespace BlairClip.Towers.Encoding;
 
 /// <summary>Options of <see cref="ImageTowerEncoder"/>.</summary>
-public sealed record ImageTowerEncoderOptions
+public sealed record ImageTowerEncoderOptions : TowerEncoderOptions
 {
-    /// <summary>(string) Hugging Face CLIP checkpoint folder; relative to the study's folder.</summary>
-    public string Checkpoint { get; init; } = "";
     /// <summary>(string) Item column holding each item's local image path ("" when none).</summary>
     public string InputColumn { get; init; } = "ImagePath";
     /// <summary>(string) Dense vector column to write (plus the Int32 presence column <c>{output_column}_present</c>).</summary>
     public string OutputColumn { get; init; } = "image_embedding";
-    /// <summary>(int) Images per forward pass.</summary>
-    public int BatchSize { get; init; } = 32;
-    /// <summary>(string) cpu | cuda | cuda:N.</summary>
-    public string Device { get; init; } = "cpu";
-    /// <summary>(string) float32 | bf16: precision of weights and activations (embeddings are stored as float32).</summary>
-    public string Dtype { get; init; } = "float32";
     /// <summary>(string) What an item without a readable image gets: black = the embedding of an all-black image
     /// (the seed study's behaviour); skip = a zero row (it scores 0 against every profile).</summary>
     public string MissingImage { get; init; } = "black";
-    /// <summary>(bool) Reuse embeddings computed before with the same checkpoint, preprocessor config and dtype, and store new ones.</summary>
-    public bool Cache { get; init; } = true;
-    /// <summary>(string?) Embedding cache folder (relative to the study); null: $BLAIRCLIP_CACHE or ./.blairclip-cache/embeddings.</summary>
-    public string? CacheDir { get; init; } = null;
 }
 
 /// <summary>Encodes every item image with a CLIP image tower into L2-normalised embeddings (<c>[items, dim]</c>).

@@ -3,21 +3,26 @@ using BlairClip.ML.Core;
 namespace BlairClip.Towers.Encoding;
 
 /// <summary>Options of <see cref="TextTowerEncoder"/>.</summary>
-public sealed record TextTowerEncoderOptions
+public sealed record TextTowerEncoderOptions : TowerEncoderOptions
 {
-    /// <summary>(string) Hugging Face checkpoint folder (RoBERTa/BLaIR or CLIP); relative to the study's folder.</summary>
-    public string Checkpoint { get; init; } = "";
     /// <summary>(string) Item text column to encode.</summary>
     public string InputColumn { get; init; } = "Text";
     /// <summary>(string) Dense vector column to write.</summary>
     public string OutputColumn { get; init; } = "text_embedding";
-    /// <summary>(int) Texts per forward pass.</summary>
+}
+
+/// <summary>The settings every tower encoder shares (the checkpoint, where and how it runs, the cache).</summary>
+public abstract record TowerEncoderOptions
+{
+    /// <summary>(string) Hugging Face checkpoint folder (RoBERTa/BLaIR or CLIP); relative to the study's folder.</summary>
+    public string Checkpoint { get; init; } = "";
+    /// <summary>(int) Items per forward pass.</summary>
     public int BatchSize { get; init; } = 32;
     /// <summary>(string) cpu | cuda | cuda:N.</summary>
     public string Device { get; init; } = "cpu";
     /// <summary>(string) float32 | bf16: precision of weights and activations (embeddings are stored as float32).</summary>
     public string Dtype { get; init; } = "float32";
-    /// <summary>(bool) Reuse embeddings computed before with the same checkpoint, tokenizer and dtype, and store new ones.</summary>
+    /// <summary>(bool) Reuse embeddings computed before with the same checkpoint, preprocessing files and dtype, and store new ones.</summary>
     public bool Cache { get; init; } = true;
     /// <summary>(string?) Embedding cache folder (relative to the study); null: $BLAIRCLIP_CACHE or ./.blairclip-cache/embeddings.</summary>
     public string? CacheDir { get; init; } = null;
