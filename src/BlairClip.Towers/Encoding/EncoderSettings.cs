@@ -2,19 +2,18 @@ using BlairClip.ML.Core;
 
 namespace BlairClip.Towers.Encoding;
 
-/// <summary>Checks and resolutions shared by the two tower encoders (their options records stay separate so each
-/// YAML step lists only its own keys).</summary>
+/// <summary>Checks and resolutions shared by the two tower encoders (over their common <see cref="TowerEncoderOptions"/>).</summary>
 internal static class EncoderSettings
 {
     /// <exception cref="InvalidOptionException">An option is out of range (named as in YAML).</exception>
-    public static void Validate(string checkpoint, string inputColumn, string outputColumn, int batchSize, string device, string dtype)
+    public static void Validate(TowerEncoderOptions options, string inputColumn, string outputColumn)
     {
-        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(checkpoint), "checkpoint", checkpoint, "must name a Hugging Face checkpoint folder");
+        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.Checkpoint), "checkpoint", options.Checkpoint, "must name a Hugging Face checkpoint folder");
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(inputColumn), "input_column", inputColumn, "must name a column");
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(outputColumn), "output_column", outputColumn, "must name a column");
-        InvalidOptionException.Check(batchSize > 0, "batch_size", batchSize, "must be positive");
-        InvalidOptionException.Check(IsDevice(device), "device", device, "must be cpu, cuda or cuda:N");
-        InvalidOptionException.Check(dtype is "float32" or "bf16", "dtype", dtype, "must be float32 or bf16");
+        InvalidOptionException.Check(options.BatchSize > 0, "batch_size", options.BatchSize, "must be positive");
+        InvalidOptionException.Check(IsDevice(options.Device), "device", options.Device, "must be cpu, cuda or cuda:N");
+        InvalidOptionException.Check(options.Dtype is "float32" or "bf16", "dtype", options.Dtype, "must be float32 or bf16");
     }
 
     /// <summary>True for <c>cpu</c>, <c>cuda</c> and <c>cuda:N</c> (N a non-negative integer).</summary>

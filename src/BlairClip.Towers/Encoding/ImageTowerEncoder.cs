@@ -36,7 +36,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
     /// <summary>With another tower loader (tests use it to count and check calls).</summary>
     internal ImageTowerEncoder(BlairClipContext context, ImageTowerEncoderOptions options, Func<string, TowerOptions, IImageTower> loadTower)
     {
-        EncoderSettings.Validate(options.Checkpoint, options.InputColumn, options.OutputColumn, options.BatchSize, options.Device, options.Dtype);
+        EncoderSettings.Validate(options, options.InputColumn, options.OutputColumn);
         InvalidOptionException.Check(options.MissingImage is "black" or "skip", "missing_image", options.MissingImage, "must be black or skip");
         Context = context;
         Options = options;

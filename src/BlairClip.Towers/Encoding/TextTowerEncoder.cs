@@ -48,7 +48,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
     /// <summary>With another tower loader (tests use it to count and check calls).</summary>
     internal TextTowerEncoder(BlairClipContext context, TextTowerEncoderOptions options, Func<string, TowerOptions, ITextTower> loadTower)
     {
-        EncoderSettings.Validate(options.Checkpoint, options.InputColumn, options.OutputColumn, options.BatchSize, options.Device, options.Dtype);
+        EncoderSettings.Validate(options, options.InputColumn, options.OutputColumn);
         Context = context;
         Options = options;
         _loadTower = loadTower;
