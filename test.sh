@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Builds everything and runs the whole test suite. Installs what it needs on Debian: libtorch (libtorch-dev, or the one
-# inside an installed PyTorch) with a fast BLAS (libopenblas0-pthread) for the tensor engine, then builds the native shim.
+# Builds everything and runs the whole test suite. Installs what it needs on Debian (the image decoders' libraries);
+# libtorch comes with TorchSharp's NuGet packages.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
-bash native/install-deps.sh
-bash native/build.sh
+bash tools/install-deps.sh
 log=$(mktemp)
 set +e
 dotnet test BlairClip.ML.sln -c Release --nologo 2>&1 | tee "$log"

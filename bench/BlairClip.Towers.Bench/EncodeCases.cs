@@ -1,4 +1,3 @@
-using BlairClip.Torch;
 using BlairClip.Towers.Clip;
 using BlairClip.Towers.Roberta;
 
@@ -51,7 +50,7 @@ internal static class EncodeCases
         yield return new("tiny-clip-vision", 50, () =>
         {
             var model = new ClipVisionModelWithProjection(TinyClipVision, 16);
-            var pixels = torch.randn([Batch, 3, 224, 224]).DetachFromDisposeScope();
+            var pixels = torch.randn(Batch, 3, 224, 224).DetachFromDisposeScope();
             return (Owned(model, pixels), () => model.forward(pixels).Dispose());
         });
         yield return new("base-roberta", 3, () => Roberta(BaseRoberta));
@@ -65,8 +64,8 @@ internal static class EncodeCases
     }
 
     private static (Tensor Ids, Tensor Mask) Tokens_(int vocab) =>
-        (torch.randint(3, vocab - 1, [Batch, Tokens]).DetachFromDisposeScope(),
-         torch.ones([Batch, Tokens], ScalarType.Int64).DetachFromDisposeScope());
+        (torch.randint(3, vocab - 1, [Batch, Tokens], ScalarType.Int64).DetachFromDisposeScope(),
+         torch.ones(Batch, Tokens, ScalarType.Int64).DetachFromDisposeScope());
 
     private static IDisposable Owned(params IDisposable[] items) => new Disposables(items);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using BlairClip.Torch;
 using BlairClip.Towers.Bench;
 
 // Usage: dotnet run -c Release --project bench/BlairClip.Towers.Bench -- encode [--threads N] [--iterations K] [--only NAME] [--no-pytorch]
@@ -19,10 +18,13 @@ string? Option(string name)
 var threads = int.Parse(Option("--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 var iterationsOption = int.Parse(Option("--iterations") ?? "0", CultureInfo.InvariantCulture);
 var only = Option("--only");
+// Both libtorch thread pools are set deliberately: TorchSharp's MKL at 2 threads was seen slower than 1 on this
+// 2-core machine, so the thread count is a parameter and printed with every result.
 torch.set_num_threads(threads);
+torch.set_num_interop_threads(1);
 torch.manual_seed(0);
 
-Console.WriteLine($"libtorch {torch.version}, {torch.get_num_threads()} threads, CPU float32, batch {EncodeCases.Batch}, "
+Console.WriteLine($"TorchSharp {typeof(torch).Assembly.GetName().Version!.ToString(3)}, libtorch {torch.__version__}, {torch.get_num_threads()} threads, CPU float32, batch {EncodeCases.Batch}, "
     + $"{EncodeCases.Tokens} tokens / 224x224 images, random weights, no_grad");
 var ours = new Dictionary<string, double>();
 foreach (var c in EncodeCases.All().Where(c => only is null || c.Name == only))

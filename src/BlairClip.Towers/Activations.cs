@@ -1,4 +1,3 @@
-using BlairClip.Torch;
 
 namespace BlairClip.Towers;
 
@@ -9,8 +8,8 @@ internal static class Activations
     /// <exception cref="InvalidDataException">The name is unknown; the message names the file and key.</exception>
     public static Func<Tensor, Tensor> Get(string name, string file, string key) => name switch
     {
-        "gelu" => x => x.gelu("none"),
-        "gelu_new" or "gelu_pytorch_tanh" => x => x.gelu("tanh"),
+        "gelu" => x => x.gelu(),
+        "gelu_new" or "gelu_pytorch_tanh" => x => x.gelu(TorchSharp.Modules.GELU.Approximate.tanh),
         "quick_gelu" => x => x * (x * 1.702).sigmoid(),
         "relu" => x => x.relu(),
         _ => throw new InvalidDataException(

@@ -1,5 +1,4 @@
-using BlairClip.Torch;
-using F = BlairClip.Torch.torch.nn.functional;
+using F = TorchSharp.torch.nn.functional;
 
 namespace BlairClip.Towers;
 

@@ -1,21 +1,27 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using TorchSharp.Modules;
 
 namespace BlairClip.Towers;
 
-/// <summary>Device and precision of a loaded tower, parsed once from <see cref="TowerOptions"/>.</summary>
-internal sealed record TowerRuntime(Device Device, ScalarType DType)
+/// <summary>Device, precision and batch size of a loaded tower, parsed once from <see cref="TowerOptions"/>.</summary>
+internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSize)
 {
-    /// <summary>Rows per forward pass inside EncodeTexts/EncodeImages: bounds activation memory for long lists.</summary>
-    public const int ChunkSize = 32;
+    /// <summary>The libtorch this assembly was built against: cpu (TorchSharp-cpu) or cuda (TorchSharp-cuda-linux),
+    /// from the build property TorchBackend.</summary>
+    public static string Backend { get; } =
+        typeof(TowerRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "cpu";
 
-    /// <exception cref="ArgumentException">Unknown device or dtype (the message names the option and the value).</exception>
+    /// <exception cref="ArgumentException">Unknown device or dtype, a non-positive batch size, or CUDA asked of a CPU
+    /// build or of a machine without a CUDA device (the message names the option and the value).</exception>
     public static TowerRuntime From(TowerOptions? options)
     {
         options ??= new TowerOptions();
+        if (options.BatchSize <= 0)
+            throw new ArgumentException($"TowerOptions.BatchSize must be positive, but was {options.BatchSize}.", nameof(options));
         Device device;
-        try { device = Device.Parse(options.Device); }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        try { device = new Device(options.Device); }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
             throw new ArgumentException($"TowerOptions.Device must be cpu, cuda or cuda:N, but was '{options.Device}'.", nameof(options), e);
         }
@@ -25,23 +31,66 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType)
             "bf16" or "bfloat16" => ScalarType.BFloat16,
             _ => throw new ArgumentException($"TowerOptions.DType must be float32 or bf16, but was '{options.DType}'.", nameof(options)),
         };
-        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
-            throw new ArgumentException($"TowerOptions.Device is '{options.Device}' but libtorch sees no CUDA device.", nameof(options));
-        return new TowerRuntime(device, dtype);
+        if (device.type == DeviceType.CUDA)
+        {
+            if (Backend != "cuda")
+                throw new ArgumentException(
+                    $"TowerOptions.Device is '{options.Device}', but this build runs TorchSharp's CPU libtorch (TorchSharp-cpu). "
+                    + "Build with `dotnet build -p:TorchBackend=cuda` (TorchSharp-cuda-linux) to use a GPU; see README, 'GPU builds'.",
+                    nameof(options));
+            if (!torch.cuda.is_available())
+                throw new ArgumentException($"TowerOptions.Device is '{options.Device}' but libtorch sees no CUDA device.", nameof(options));
+        }
+        return new TowerRuntime(device, dtype, options.BatchSize);
     }
 
     /// <summary>Moves <paramref name="module"/> here (weights converted to <see cref="DType"/>); returns it.</summary>
-    public T Place<T>(T module) where T : Module
+    public T Place<T>(T module) where T : nn.Module
     {
         if (DType != ScalarType.Float32 || Device.type != DeviceType.CPU) module.to(Device, DType);
         return module;
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> on this device holding a copy of <paramref name="values"/> (row-major).</summary>
+    public Tensor Tensor<T>(ReadOnlySpan<T> values, long[] shape) where T : unmanaged
+    {
+        var dtype = typeof(T) == typeof(float) ? ScalarType.Float32
+            : typeof(T) == typeof(long) ? ScalarType.Int64
+            : throw new NotSupportedException($"TowerRuntime.Tensor: {typeof(T).Name} is not used by the towers.");
+        var cpu = torch.empty(shape, dtype);
+        MemoryMarshal.AsBytes(values).CopyTo(cpu.bytes);
+        return Device.type == DeviceType.CPU ? cpu : cpu.to(Device);
+    }
+
+    /// <summary>
+    /// Tokenizes and embeds <paramref name="texts"/> <see cref="BatchSize"/> at a time under no_grad: <paramref name="embed"/>
+    /// maps int64 ids and mask [rows, len] on this device to embeddings [rows, <paramref name="dimension"/>]; each row is
+    /// L2-normalised into the returned row-major float32 array. Every batch's tensors are freed before the next.
+    /// </summary>
+    public float[] EncodeTexts(IReadOnlyList<string> texts, BlairClip.ML.Text.Tokenizers.ITextTokenizer tokenizer, int dimension,
+        Func<Tensor, Tensor, Tensor> embed)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var result = new float[texts.Count * dimension];
+        using var noGrad = torch.no_grad();
+        for (var start = 0; start < texts.Count; start += BatchSize)
+        {
+            var count = Math.Min(BatchSize, texts.Count - start);
+            var slice = start == 0 && count == texts.Count ? texts : Enumerable.Range(start, count).Select(i => texts[i]).ToArray();
+            var batch = tokenizer.EncodeBatch(slice);
+            using var scope = torch.NewDisposeScope();
+            long[] shape = [batch.BatchSize, batch.Length];
+            var embeds = embed(Tensor<long>(batch.InputIds, shape), Tensor<long>(batch.AttentionMask, shape));
+            CopyNormalized(embeds, result.AsSpan(start * dimension, count * dimension));
+        }
+        return result;
     }
 
     /// <summary>L2-normalises <paramref name="embeds"/> [rows, dim] in float32 and copies them into <paramref name="destination"/>.</summary>
     public static void CopyNormalized(Tensor embeds, Span<float> destination)
     {
         using var scope = torch.NewDisposeScope();
-        var normalized = torch.nn.functional.normalize(embeds.to(ScalarType.Float32), 2, 1).cpu();
-        normalized.CopyTo(destination);
+        var normalized = torch.nn.functional.normalize(embeds.to(ScalarType.Float32), 2, 1).cpu().contiguous();
+        normalized.data<float>().CopyTo(destination);
     }
 }

@@ -48,6 +48,9 @@ public sealed record TowerOptions
 
     /// <summary>Weight and activation precision: <c>float32</c> or <c>bf16</c>; outputs are always float32.</summary>
     public string DType { get; init; } = "float32";
+
+    /// <summary>Rows per forward pass inside EncodeTexts/EncodeImages (bounds activation memory for long lists).</summary>
+    public int BatchSize { get; init; } = 32;
 }
 
 /// <summary>Loads a tower from a Hugging Face checkpoint folder by its <c>config.json</c> <c>model_type</c>.</summary>
@@ -57,7 +60,7 @@ public static class PretrainedTowers
     /// <exception cref="InvalidDataException">The model type has no text tower, or config.json / the tokenizer files are invalid
     /// (file and key named).</exception>
     /// <exception cref="FileNotFoundException">config.json, the weights or the tokenizer files are missing.</exception>
-    /// <exception cref="BlairClip.Torch.Modules.StateDictException">The weights do not fit: missing / unexpected keys or a shape
+    /// <exception cref="BlairClip.Towers.Loading.StateDictException">The weights do not fit: missing / unexpected keys or a shape
     /// mismatch, each named.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown device or dtype, or CUDA is unavailable.</exception>
     public static ITextTower LoadTextTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
@@ -71,7 +74,7 @@ public static class PretrainedTowers
     /// <summary>A CLIP (<c>model_type</c> clip or clip_vision_model) image tower with the folder's <c>preprocessor_config.json</c>.</summary>
     /// <exception cref="InvalidDataException">The model type has no image tower, or config.json / the preprocessor config is invalid.</exception>
     /// <exception cref="FileNotFoundException">config.json, the weights or preprocessor_config.json are missing.</exception>
-    /// <exception cref="BlairClip.Torch.Modules.StateDictException">The weights do not fit (keys or shapes named).</exception>
+    /// <exception cref="BlairClip.Towers.Loading.StateDictException">The weights do not fit (keys or shapes named).</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown device or dtype, or CUDA is unavailable.</exception>
     public static IImageTower LoadImageTower(string checkpointDir, TowerOptions? options = null) => ModelType(checkpointDir) switch
     {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BlairClip.Torch.Modules;
+using BlairClip.Towers.Loading;
 using BlairClip.Towers.Clip;
 using Xunit.Abstractions;
 
@@ -14,7 +14,7 @@ public sealed class ClipModelTests(ITestOutputHelper output)
     {
         var (ids, shape) = Fixtures.Longs(Inputs.GetProperty("input_ids"));
         var (mask, _) = Fixtures.Longs(Inputs.GetProperty("attention_mask"));
-        return (torch.from_array(ids, shape), torch.from_array(mask, shape));
+        return (torch.tensor(ids, shape), torch.tensor(mask, shape));
     }
 
     /// <summary>Checks every output of <paramref name="set"/> (expected.json) against one forward pass.</summary>
@@ -22,7 +22,7 @@ public sealed class ClipModelTests(ITestOutputHelper output)
     {
         using var scope = torch.NewDisposeScope();
         var (ids, mask) = TextInputs();
-        using var result = model.forward(ids, mask, torch.from_array(pixelValues, [3, 3, 224, 224]), output_hidden_states: true);
+        using var result = model.forward(ids, mask, torch.tensor(pixelValues, [3, 3, 224, 224]), output_hidden_states: true);
         var expected = set.GetProperty("outputs");
         void Check(string name, Tensor actual) =>
             Close.Check(actual, Fixtures.Floats(expected.GetProperty(name), baseDir), Fixtures.Tolerance(set, name), name);
@@ -50,7 +50,7 @@ public sealed class ClipModelTests(ITestOutputHelper output)
 
         CheckAllOutputs(model, Synthetic, Fixtures.SyntheticPixelValues());
 
-        model.logit_scale.item().Should().BeApproximately(Fixtures.Floats(Inputs.GetProperty("logit_scale")).Data[0], 0);
+        model.logit_scale.item<float>().Should().BeApproximately(Fixtures.Floats(Inputs.GetProperty("logit_scale")).Data[0], 0);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ClipModelTests(ITestOutputHelper output)
         text.EncodeTexts(["a photo of a cat"]);
         image.EncodeImages(pixels, 3);
 
-        outer.Count.Should().Be(0);
+        outer.DisposablesCount.Should().Be(0);
     }
 
     [Fact]
@@ -140,9 +140,9 @@ public sealed class ClipModelTests(ITestOutputHelper output)
         foreach (var f in new[] { "config.json", "preprocessor_config.json" })
             File.Copy(Path.Combine(Fixtures.TinyClip, f), Path.Combine(dir, f));
         using var scope = torch.NewDisposeScope();
-        var tensors = torch.load_checkpoint(Path.Combine(Fixtures.TinyClip, "model.safetensors"));
+        var tensors = CheckpointTensors.Load(Path.Combine(Fixtures.TinyClip, "model.safetensors"));
         var renamed = tensors.Where(kv => rename(kv.Key) is not null).ToDictionary(kv => rename(kv.Key)!, kv => kv.Value);
-        torch.save_safetensors(Path.Combine(dir, "model.safetensors"), renamed);
+        CheckpointTensors.Save(Path.Combine(dir, "model.safetensors"), renamed);
         foreach (var t in tensors.Values) t.Dispose();
         return dir;
     }
@@ -157,7 +157,7 @@ public sealed class ClipModelTests(ITestOutputHelper output)
             using var model = ClipVisionModel.FromPretrained(dir);
             using var scope = torch.NewDisposeScope();
 
-            using var o = model.forward(torch.from_array(Fixtures.SyntheticPixelValues(), [3, 3, 224, 224]));
+            using var o = model.forward(torch.tensor(Fixtures.SyntheticPixelValues(), [3, 3, 224, 224]));
 
             model.LoadReport.MissingKeys.Should().BeEmpty();
             Close.Check(o.pooler_output, Fixtures.Floats(Synthetic.GetProperty("outputs").GetProperty("vision_model.pooler_output")), 1e-5, "pooler_output");
@@ -240,8 +240,8 @@ public sealed class ClipModelTests(ITestOutputHelper output)
 
             tower.Dimension.Should().Be(32);
             using var scope = torch.NewDisposeScope();
-            var pooled = torch.from_array(Fixtures.Floats(Synthetic.GetProperty("outputs").GetProperty("vision_model.pooler_output")).Data, [3, 32]);
-            Close.Check(embeds, torch.nn.functional.normalize(pooled).data<float>(), 1e-5, "normalised pooler_output");
+            var pooled = torch.tensor(Fixtures.Floats(Synthetic.GetProperty("outputs").GetProperty("vision_model.pooler_output")).Data, [3, 32]);
+            Close.Check(embeds, torch.nn.functional.normalize(pooled).data<float>().ToArray(), 1e-5, "normalised pooler_output");
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -95,6 +95,6 @@ internal static class Close
     public static void Check(Tensor actual, (float[] Data, long[] Shape) expected, double tolerance, string name)
     {
         actual.shape.Should().Equal(expected.Shape, $"{name} shape");
-        Check(actual.to(ScalarType.Float32).cpu().data<float>(), expected.Data, tolerance, name);
+        Check(actual.to(ScalarType.Float32).cpu().data<float>().ToArray(), expected.Data, tolerance, name);
     }
 }

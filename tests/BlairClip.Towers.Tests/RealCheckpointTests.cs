@@ -31,7 +31,7 @@ public sealed class RealCheckpointTests(ITestOutputHelper output)
 
     private static long[][] Ids(JsonElement e) => e.EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
 
-    private static Tensor Batch(long[][] rows) => torch.from_array(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
+    private static Tensor Batch(long[][] rows) => torch.tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
 
     private static float[] Flat(JsonElement e) => e.ValueKind == JsonValueKind.Array
         ? e.EnumerateArray().SelectMany(Flat).ToArray()
@@ -48,8 +48,8 @@ public sealed class RealCheckpointTests(ITestOutputHelper output)
 
         using var o = model.forward(Batch(Ids(r.GetProperty("input_ids"))));
 
-        var slice = o.last_hidden_state.slice(1, 0, 3).slice(2, 0, 3).contiguous();
-        Close.Check(slice.data<float>(), Flat(r.GetProperty("slice[:, :3, :3]")), r.GetProperty("atol").GetDouble(), "last_hidden_state[:, :3, :3]");
+        var slice = o.last_hidden_state.slice(1, 0, 3, 1).slice(2, 0, 3, 1).contiguous();
+        Close.Check(slice.data<float>().ToArray(), Flat(r.GetProperty("slice[:, :3, :3]")), r.GetProperty("atol").GetDouble(), "last_hidden_state[:, :3, :3]");
     }
 
     [Fact]
@@ -64,9 +64,9 @@ public sealed class RealCheckpointTests(ITestOutputHelper output)
         using var o = model.text_model.forward(Batch(Ids(r.GetProperty("input_ids"))), Batch(Ids(r.GetProperty("attention_mask"))));
 
         var atol = r.GetProperty("atol").GetDouble();
-        Close.Check(o.last_hidden_state.slice(1, 1, 4).slice(2, 1, 4).contiguous().data<float>(),
+        Close.Check(o.last_hidden_state.slice(1, 1, 4, 1).slice(2, 1, 4, 1).contiguous().data<float>().ToArray(),
             Flat(r.GetProperty("last_hidden_state[:, 1:4, 1:4]")), atol, "last_hidden_state[:, 1:4, 1:4]");
-        Close.Check(o.pooler_output.slice(1, 1, 4).contiguous().data<float>(), Flat(r.GetProperty("pooler_output[:, 1:4]")), atol, "pooler_output[:, 1:4]");
+        Close.Check(o.pooler_output.slice(1, 1, 4, 1).contiguous().data<float>().ToArray(), Flat(r.GetProperty("pooler_output[:, 1:4]")), atol, "pooler_output[:, 1:4]");
     }
 
     [Fact]
@@ -81,9 +81,9 @@ public sealed class RealCheckpointTests(ITestOutputHelper output)
         using var o = model.forward(torch.full([1, 3, 224, 224], 0.5));
 
         var atol = r.GetProperty("atol").GetDouble();
-        Close.Check(o.last_hidden_state.slice(1, 1, 4).slice(2, 1, 4).contiguous().data<float>(),
+        Close.Check(o.last_hidden_state.slice(1, 1, 4, 1).slice(2, 1, 4, 1).contiguous().data<float>().ToArray(),
             Flat(r.GetProperty("last_hidden_state[:, 1:4, 1:4]")), atol, "last_hidden_state[:, 1:4, 1:4]");
-        Close.Check(o.pooler_output.slice(1, 1, 4).contiguous().data<float>(),
+        Close.Check(o.pooler_output.slice(1, 1, 4, 1).contiguous().data<float>().ToArray(),
             Flat(r.GetProperty("pooler_output[:, 1:4] (post_layernorm of CLS)")), atol, "pooler_output[:, 1:4]");
     }
 

@@ -1,4 +1,4 @@
-using BlairClip.Torch.Modules;
+using BlairClip.Towers.Loading;
 using BlairClip.Towers.Roberta;
 
 namespace BlairClip.Towers.Tests;
@@ -20,7 +20,7 @@ public sealed class RobertaModelTests
     {
         var (ids, shape) = Fixtures.Longs(Set.GetProperty("input_ids"));
         var (mask, _) = Fixtures.Longs(Set.GetProperty("attention_mask"));
-        return (torch.from_array(ids, shape), torch.from_array(mask, shape));
+        return (torch.tensor(ids, shape), torch.tensor(mask, shape));
     }
 
     [Theory]
@@ -70,7 +70,7 @@ public sealed class RobertaModelTests
 
         using var output = model.forward(ids, mask);
 
-        outer.Count.Should().Be(2, "only last_hidden_state and pooler_output reach the caller; every temporary was freed");
+        outer.DisposablesCount.Should().Be(2, "only last_hidden_state and pooler_output reach the caller; every temporary was freed");
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class RobertaModelTests
 
         tower.EncodeTexts(["a", "b c"]);
 
-        outer.Count.Should().Be(0);
+        outer.DisposablesCount.Should().Be(0);
     }
 
     [Fact]
@@ -121,12 +121,12 @@ public sealed class RobertaModelTests
             File.Copy(Path.Combine(Fixtures.TinyRoberta, "config.json"), Path.Combine(dir, "config.json"));
             using (torch.NewDisposeScope())
             {
-                var renamed = torch.load_checkpoint(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"))
+                var renamed = CheckpointTensors.Load(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"))
                     .Where(kv => !kv.Key.StartsWith("pooler.", StringComparison.Ordinal))
                     .ToDictionary(kv => "roberta." + kv.Key, kv => kv.Value);
                 renamed["lm_head.bias"] = torch.zeros([50265]);
                 renamed["roberta.embeddings.position_ids"] = torch.arange(514).unsqueeze(0);
-                torch.save_safetensors(Path.Combine(dir, "model.safetensors"), renamed);
+                CheckpointTensors.Save(Path.Combine(dir, "model.safetensors"), renamed);
                 foreach (var t in renamed.Values) t.Dispose();
             }
 
@@ -154,12 +154,12 @@ public sealed class RobertaModelTests
             var weightMap = new Dictionary<string, string>();
             using (torch.NewDisposeScope())
             {
-                var tensors = torch.load_checkpoint(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"));
+                var tensors = CheckpointTensors.Load(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"));
                 // Two shards as save_pretrained writes them: the embeddings in the first, everything else in the second.
                 foreach (var (shard, part) in new[] { ("model-00001-of-00002.safetensors", true), ("model-00002-of-00002.safetensors", false) })
                 {
                     var subset = tensors.Where(kv => kv.Key.StartsWith("embeddings.", StringComparison.Ordinal) == part).ToDictionary();
-                    torch.save_safetensors(Path.Combine(dir, shard), subset);
+                    CheckpointTensors.Save(Path.Combine(dir, shard), subset);
                     foreach (var key in subset.Keys) weightMap[key] = shard;
                 }
                 foreach (var t in tensors.Values) t.Dispose();
@@ -183,9 +183,9 @@ public sealed class RobertaModelTests
         var dir = Directory.CreateTempSubdirectory("roberta-edit-").FullName;
         File.Copy(Path.Combine(Fixtures.TinyRoberta, "config.json"), Path.Combine(dir, "config.json"));
         using var scope = torch.NewDisposeScope();
-        var tensors = torch.load_checkpoint(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"));
+        var tensors = CheckpointTensors.Load(Path.Combine(Fixtures.TinyRoberta, "model.safetensors"));
         edit(tensors);
-        torch.save_safetensors(Path.Combine(dir, "model.safetensors"), tensors);
+        CheckpointTensors.Save(Path.Combine(dir, "model.safetensors"), tensors);
         foreach (var t in tensors.Values) t.Dispose();
         return dir;
     }

@@ -1,13 +1,11 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
-using static BlairClip.Torch.torch;
+using TorchSharp.Modules;
 
 namespace BlairClip.Towers.Clip;
 
 #pragma warning disable IDE1006 // field names are checkpoint key segments
 
 /// <summary>HF's CLIPAttention: q/k/v/out projections; queries scaled by head_dim^-0.5.</summary>
-public sealed class ClipAttention : Module<(Tensor x, Tensor? mask), Tensor>
+public sealed class ClipAttention : nn.Module<(Tensor x, Tensor? mask), Tensor>
 {
     /// <summary>Key projection [hidden, hidden].</summary>
     public readonly Linear k_proj;
@@ -19,7 +17,7 @@ public sealed class ClipAttention : Module<(Tensor x, Tensor? mask), Tensor>
     public readonly Linear out_proj;
     private readonly int _heads;
 
-    internal ClipAttention(int hidden, int heads)
+    internal ClipAttention(int hidden, int heads) : base(nameof(ClipAttention))
     {
         _heads = heads;
         k_proj = nn.Linear(hidden, hidden);
@@ -30,12 +28,16 @@ public sealed class ClipAttention : Module<(Tensor x, Tensor? mask), Tensor>
     }
 
     /// <summary>[batch, len, hidden] with an additive mask broadcastable to [batch, heads, len, len] → [batch, len, hidden].</summary>
-    public override Tensor forward((Tensor x, Tensor? mask) input) =>
-        out_proj.forward(Attention.MultiHead(q_proj.forward(input.x), k_proj.forward(input.x), v_proj.forward(input.x), _heads, input.mask));
+    public override Tensor forward((Tensor x, Tensor? mask) input)
+    {
+        using var scope = torch.NewDisposeScope();
+        return out_proj.forward(Attention.MultiHead(q_proj.forward(input.x), k_proj.forward(input.x), v_proj.forward(input.x), _heads, input.mask))
+            .MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>HF's CLIPMLP: fc2(act(fc1(x))).</summary>
-public sealed class ClipMlp : Module<Tensor, Tensor>
+public sealed class ClipMlp : nn.Module<Tensor, Tensor>
 {
     /// <summary>Expansion [intermediate, hidden].</summary>
     public readonly Linear fc1;
@@ -43,7 +45,7 @@ public sealed class ClipMlp : Module<Tensor, Tensor>
     public readonly Linear fc2;
     private readonly Func<Tensor, Tensor> _act;
 
-    internal ClipMlp(int hidden, int intermediate, Func<Tensor, Tensor> act)
+    internal ClipMlp(int hidden, int intermediate, Func<Tensor, Tensor> act) : base(nameof(ClipMlp))
     {
         _act = act;
         fc1 = nn.Linear(hidden, intermediate);
@@ -52,11 +54,15 @@ public sealed class ClipMlp : Module<Tensor, Tensor>
     }
 
     /// <inheritdoc/>
-    public override Tensor forward(Tensor x) => fc2.forward(_act(fc1.forward(x)));
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return fc2.forward(_act(fc1.forward(x))).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>One pre-LN layer: x += out_proj(attn(LN1(x))); x += fc2(act(fc1(LN2(x)))).</summary>
-public sealed class ClipEncoderLayer : Module<(Tensor x, Tensor? mask), Tensor>
+public sealed class ClipEncoderLayer : nn.Module<(Tensor x, Tensor? mask), Tensor>
 {
     /// <summary>Multi-head self-attention.</summary>
     public readonly ClipAttention self_attn;
@@ -67,7 +73,7 @@ public sealed class ClipEncoderLayer : Module<(Tensor x, Tensor? mask), Tensor>
     /// <summary>LayerNorm before the feed-forward block.</summary>
     public readonly LayerNorm layer_norm2;
 
-    internal ClipEncoderLayer(int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act)
+    internal ClipEncoderLayer(int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act) : base(nameof(ClipEncoderLayer))
     {
         self_attn = new ClipAttention(hidden, heads);
         layer_norm1 = nn.LayerNorm(hidden, eps);
@@ -79,22 +85,23 @@ public sealed class ClipEncoderLayer : Module<(Tensor x, Tensor? mask), Tensor>
     /// <inheritdoc/>
     public override Tensor forward((Tensor x, Tensor? mask) input)
     {
-        // Children run through call(): each opens a dispose scope, so their temporaries are freed as they return.
+        using var scope = torch.NewDisposeScope();
+        // Each child's forward opens its own dispose scope, so its temporaries are freed as it returns.
         var x = input.x + self_attn.call((layer_norm1.forward(input.x), input.mask));
-        return x + mlp.call(layer_norm2.forward(x));
+        return (x + mlp.call(layer_norm2.forward(x))).MoveToOuterDisposeScope();
     }
 }
 
 /// <summary>HF's CLIPEncoder: the layers under <c>encoder.layers.N</c>.</summary>
-public sealed class ClipEncoder : Module
+public sealed class ClipEncoder : nn.Module
 {
     /// <summary>The layers <c>layers.0</c> … <c>layers.{num_hidden_layers-1}</c>.</summary>
-    public readonly ModuleList layers;
+    public readonly ModuleList<ClipEncoderLayer> layers;
 
-    internal ClipEncoder(int layerCount, int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act)
+    internal ClipEncoder(int layerCount, int hidden, int heads, int intermediate, double eps, Func<Tensor, Tensor> act) : base(nameof(ClipEncoder))
     {
         layers = nn.ModuleList(Enumerable.Range(0, layerCount)
-            .Select(_ => (Module)new ClipEncoderLayer(hidden, heads, intermediate, eps, act)).ToArray());
+            .Select(_ => new ClipEncoderLayer(hidden, heads, intermediate, eps, act)).ToArray());
         RegisterComponents();
     }
 
@@ -105,7 +112,7 @@ public sealed class ClipEncoder : Module
         var states = new List<Tensor> { x };
         foreach (var layer in layers)
         {
-            var next = ((ClipEncoderLayer)layer).call((x, mask));
+            var next = layer.call((x, mask));
             if (!keep) x.Dispose();
             x = next;
             states.Add(x);

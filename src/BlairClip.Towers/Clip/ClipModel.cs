@@ -1,8 +1,6 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
+using TorchSharp.Modules;
 using BlairClip.Towers.Loading;
-using static BlairClip.Torch.torch;
-using F = BlairClip.Torch.torch.nn.functional;
+using F = TorchSharp.torch.nn.functional;
 
 namespace BlairClip.Towers.Clip;
 
@@ -26,9 +24,9 @@ public sealed record ClipModelOutput(
         if (logits_per_text.size(1) != n)
             throw new InvalidOperationException($"clip loss needs as many texts as images, but logits_per_text is [{n}, {logits_per_text.size(1)}].");
         using var scope = torch.NewDisposeScope();
-        var labels = torch.arange(n, logits_per_text.device);
+        var labels = torch.arange(n, device: logits_per_text.device);
         var loss = (F.cross_entropy(logits_per_text, labels) + F.cross_entropy(logits_per_image, labels)) / 2.0;
-        return loss.MoveToOuterScope();
+        return loss.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -46,7 +44,7 @@ public sealed record ClipModelOutput(
 /// temperature <c>logit_scale</c> (stored before exp). Keys as HF writes them; a <c>model.</c> or <c>clip.</c> prefix is
 /// stripped and stored <c>position_ids</c> buffers are ignored.
 /// </summary>
-public sealed class ClipModel : Module
+public sealed class ClipModel : nn.Module
 {
 #pragma warning disable IDE1006
     /// <summary>The text tower.</summary>
@@ -63,16 +61,16 @@ public sealed class ClipModel : Module
 
     /// <summary>A randomly initialised model (load weights with <see cref="FromPretrained"/>).</summary>
     /// <exception cref="ArgumentException">The config lacks a tower.</exception>
-    public ClipModel(ClipConfig config)
+    public ClipModel(ClipConfig config) : base(nameof(ClipModel))
     {
         Config = config;
         var text = config.text_config ?? throw new ArgumentException("ClipModel needs text_config (model_type clip).", nameof(config));
         var vision = config.vision_config ?? throw new ArgumentException("ClipModel needs vision_config (model_type clip).", nameof(config));
         text_model = new ClipTextTransformer(text);
         vision_model = new ClipVisionTransformer(vision);
-        visual_projection = nn.Linear(vision.hidden_size, config.projection_dim, bias: false);
-        text_projection = nn.Linear(text.hidden_size, config.projection_dim, bias: false);
-        using (torch.NewDisposeScope()) logit_scale = new Parameter(torch.tensor(config.logit_scale_init_value));
+        visual_projection = nn.Linear(vision.hidden_size, config.projection_dim, hasBias: false);
+        text_projection = nn.Linear(text.hidden_size, config.projection_dim, hasBias: false);
+        logit_scale = new Parameter(torch.tensor(config.logit_scale_init_value, ScalarType.Float32).DetachFromDisposeScope());
         RegisterComponents();
         eval();
     }
@@ -90,7 +88,7 @@ public sealed class ClipModel : Module
         var model = new ClipModel(ClipConfig.FromFile(Path.Combine(folder, "config.json")));
         try
         {
-            model.LoadReport = StateDictLoader.Load(model, torch.load_checkpoint(folder), ClipKeys.Full, folder, strict);
+            model.LoadReport = StateDictLoader.Load(model, CheckpointTensors.Load(folder), ClipKeys.Full, folder, strict);
             return model;
         }
         catch
@@ -115,9 +113,9 @@ public sealed class ClipModel : Module
         var logitsPerText = textEmbeds.matmul(imageEmbeds.transpose(0, 1)) * logit_scale.exp();
         var logitsPerImage = logitsPerText.transpose(0, 1);
         var result = new ClipModelOutput(textEmbeds, imageEmbeds, textRaw, imageRaw, logitsPerText, logitsPerImage, text, vision);
-        foreach (var t in new[] { textEmbeds, imageEmbeds, textRaw, imageRaw, logitsPerText, logitsPerImage }) t.MoveToOuterScope();
-        text.MoveToOuterScope();
-        vision.MoveToOuterScope();
+        foreach (var t in new[] { textEmbeds, imageEmbeds, textRaw, imageRaw, logitsPerText, logitsPerImage }) t.MoveToOuterDisposeScope();
+        text.MoveToOuterDisposeScope();
+        vision.MoveToOuterDisposeScope();
         return result;
     }
 }

@@ -1,20 +1,18 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
-using static BlairClip.Torch.torch;
+using TorchSharp.Modules;
 
 namespace BlairClip.Towers.Clip;
 
 #pragma warning disable IDE1006 // field names are checkpoint key segments
 
 /// <summary>token_embedding[ids] + position_embedding[0..len-1] (no LayerNorm).</summary>
-public sealed class ClipTextEmbeddings : Module<Tensor, Tensor>
+public sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
 {
     /// <summary>Token table [vocab_size, hidden].</summary>
     public readonly Embedding token_embedding;
     /// <summary>Position table [max_position_embeddings, hidden].</summary>
     public readonly Embedding position_embedding;
 
-    internal ClipTextEmbeddings(ClipTextConfig c)
+    internal ClipTextEmbeddings(ClipTextConfig c) : base(nameof(ClipTextEmbeddings))
     {
         token_embedding = nn.Embedding(c.vocab_size, c.hidden_size);
         position_embedding = nn.Embedding(c.max_position_embeddings, c.hidden_size);
@@ -24,8 +22,9 @@ public sealed class ClipTextEmbeddings : Module<Tensor, Tensor>
     /// <summary>int64 ids [batch, len] → [batch, len, hidden].</summary>
     public override Tensor forward(Tensor input_ids)
     {
+        using var scope = torch.NewDisposeScope();
         var len = input_ids.size(1);
-        return token_embedding.forward(input_ids) + position_embedding.weight.narrow(0, 0, len);
+        return (token_embedding.forward(input_ids) + position_embedding.weight!.narrow(0, 0, len)).MoveToOuterDisposeScope();
     }
 }
 
@@ -45,19 +44,19 @@ public sealed record ClipTowerOutput(Tensor last_hidden_state, Tensor pooler_out
         pooler_output.Dispose();
     }
 
-    internal ClipTowerOutput MoveToOuterScope()
+    internal ClipTowerOutput MoveToOuterDisposeScope()
     {
         // The vision tower's last_hidden_state is also its last hidden state: move each tensor once.
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var t in hidden_states.Append(last_hidden_state).Append(pooler_output))
-            if (seen.Add(t)) t.MoveToOuterScope();
+            if (seen.Add(t)) t.MoveToOuterDisposeScope();
         return this;
     }
 }
 
 /// <summary>HF's CLIPTextTransformer (keys under <c>text_model.</c>): embeddings, pre-LN encoder with causal and
 /// padding masks, final_layer_norm, EOS pooling.</summary>
-public sealed class ClipTextTransformer : Module
+public sealed class ClipTextTransformer : nn.Module
 {
     /// <summary>Token + position embeddings.</summary>
     public readonly ClipTextEmbeddings embeddings;
@@ -66,7 +65,7 @@ public sealed class ClipTextTransformer : Module
     /// <summary>LayerNorm applied to the last layer's output.</summary>
     public readonly LayerNorm final_layer_norm;
 
-    internal ClipTextTransformer(ClipTextConfig c)
+    internal ClipTextTransformer(ClipTextConfig c) : base(nameof(ClipTextTransformer))
     {
         Config = c;
         embeddings = new ClipTextEmbeddings(c);
@@ -93,7 +92,7 @@ public sealed class ClipTextTransformer : Module
                 $"input_ids must be [batch, len] with len <= max_position_embeddings {Config.max_position_embeddings}, but was [{string.Join(", ", shape)}].",
                 nameof(input_ids));
         using var scope = torch.NewDisposeScope();
-        var dtype = embeddings.token_embedding.weight.dtype;
+        var dtype = embeddings.token_embedding.weight!.dtype;
         var device = input_ids.device;
         var len = input_ids.size(1);
         var min = Attention.MaskValue(dtype);
@@ -108,7 +107,7 @@ public sealed class ClipTextTransformer : Module
             : FirstEqual(input_ids, Config.eos_token_id);
         var pooled = last.gather(1, eos.view(-1, 1, 1).expand(-1, 1, last.size(2))).squeeze(1);
         if (!output_hidden_states) states[0].Dispose();
-        return new ClipTowerOutput(last, pooled, output_hidden_states ? states : []).MoveToOuterScope();
+        return new ClipTowerOutput(last, pooled, output_hidden_states ? states : []).MoveToOuterDisposeScope();
     }
 
     // argmax's tie rule is not guaranteed on every device, so the first maximal index is taken explicitly:

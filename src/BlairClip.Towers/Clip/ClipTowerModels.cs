@@ -1,7 +1,5 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
+using TorchSharp.Modules;
 using BlairClip.Towers.Loading;
-using static BlairClip.Torch.torch;
 
 namespace BlairClip.Towers.Clip;
 
@@ -9,7 +7,7 @@ namespace BlairClip.Towers.Clip;
 /// HF's <c>CLIPVisionModel</c>: the vision tower alone (keys <c>vision_model.*</c>, also accepted without that prefix or
 /// from a full CLIP checkpoint, whose text tower, projections and logit_scale are then ignored).
 /// </summary>
-public sealed class ClipVisionModel : Module
+public sealed class ClipVisionModel : nn.Module
 {
 #pragma warning disable IDE1006
     /// <summary>The vision tower.</summary>
@@ -17,7 +15,7 @@ public sealed class ClipVisionModel : Module
 #pragma warning restore IDE1006
 
     /// <summary>A randomly initialised vision tower.</summary>
-    public ClipVisionModel(ClipVisionConfig config)
+    public ClipVisionModel(ClipVisionConfig config) : base(nameof(ClipVisionModel))
     {
         vision_model = new ClipVisionTransformer(config);
         RegisterComponents();
@@ -39,7 +37,7 @@ public sealed class ClipVisionModel : Module
         var mapping = ClipKeys.Vision with { Ignore = k => ClipKeys.Vision.Ignore(k) || k == "visual_projection.weight" };
         try
         {
-            model.LoadReport = StateDictLoader.Load(model, torch.load_checkpoint(folder), mapping, folder, strict);
+            model.LoadReport = StateDictLoader.Load(model, CheckpointTensors.Load(folder), mapping, folder, strict);
             return model;
         }
         catch
@@ -57,11 +55,11 @@ public sealed class ClipVisionModel : Module
 internal static class ClipProjectedLoader
 {
     public static (TModule model, LoadReport report) Load<TModule>(TModule model, string folder, KeyMapping mapping, bool strict)
-        where TModule : Module
+        where TModule : nn.Module
     {
         try
         {
-            return (model, StateDictLoader.Load(model, torch.load_checkpoint(folder), mapping, folder, strict));
+            return (model, StateDictLoader.Load(model, CheckpointTensors.Load(folder), mapping, folder, strict));
         }
         catch
         {
@@ -76,7 +74,7 @@ internal static class ClipProjectedLoader
 /// checkpoint (the vision tower's keys are ignored). Without a stored projection (a bare clip_text_model),
 /// <see cref="HasProjection"/> is false and the embedding is the pooled output itself.
 /// </summary>
-public sealed class ClipTextModelWithProjection : Module
+public sealed class ClipTextModelWithProjection : nn.Module
 {
 #pragma warning disable IDE1006
     /// <summary>The text tower.</summary>
@@ -86,10 +84,10 @@ public sealed class ClipTextModelWithProjection : Module
 #pragma warning restore IDE1006
 
     /// <summary>A randomly initialised text tower with a projection to <paramref name="projectionDim"/>.</summary>
-    public ClipTextModelWithProjection(ClipTextConfig config, int projectionDim)
+    public ClipTextModelWithProjection(ClipTextConfig config, int projectionDim) : base(nameof(ClipTextModelWithProjection))
     {
         text_model = new ClipTextTransformer(config);
-        text_projection = nn.Linear(config.hidden_size, projectionDim, bias: false);
+        text_projection = nn.Linear(config.hidden_size, projectionDim, hasBias: false);
         RegisterComponents();
         eval();
     }
@@ -122,7 +120,7 @@ public sealed class ClipTextModelWithProjection : Module
         using var scope = torch.NewDisposeScope();
         using var output = text_model.forward(input_ids, attention_mask);
         var embeds = HasProjection ? text_projection.call(output.pooler_output) : output.pooler_output.alias();
-        return embeds.MoveToOuterScope();
+        return embeds.MoveToOuterDisposeScope();
     }
 }
 
@@ -131,7 +129,7 @@ public sealed class ClipTextModelWithProjection : Module
 /// checkpoint (the text tower's keys are ignored). Without a stored projection, <see cref="HasProjection"/> is false and
 /// the embedding is the pooled output itself.
 /// </summary>
-public sealed class ClipVisionModelWithProjection : Module
+public sealed class ClipVisionModelWithProjection : nn.Module
 {
 #pragma warning disable IDE1006
     /// <summary>The vision tower.</summary>
@@ -141,10 +139,10 @@ public sealed class ClipVisionModelWithProjection : Module
 #pragma warning restore IDE1006
 
     /// <summary>A randomly initialised vision tower with a projection to <paramref name="projectionDim"/>.</summary>
-    public ClipVisionModelWithProjection(ClipVisionConfig config, int projectionDim)
+    public ClipVisionModelWithProjection(ClipVisionConfig config, int projectionDim) : base(nameof(ClipVisionModelWithProjection))
     {
         vision_model = new ClipVisionTransformer(config);
-        visual_projection = nn.Linear(config.hidden_size, projectionDim, bias: false);
+        visual_projection = nn.Linear(config.hidden_size, projectionDim, hasBias: false);
         RegisterComponents();
         eval();
     }
@@ -177,6 +175,6 @@ public sealed class ClipVisionModelWithProjection : Module
         using var scope = torch.NewDisposeScope();
         using var output = vision_model.forward(pixel_values);
         var embeds = HasProjection ? visual_projection.call(output.pooler_output) : output.pooler_output.alias();
-        return embeds.MoveToOuterScope();
+        return embeds.MoveToOuterDisposeScope();
     }
 }

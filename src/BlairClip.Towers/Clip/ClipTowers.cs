@@ -1,6 +1,5 @@
 using BlairClip.Images.Preprocessing;
 using BlairClip.ML.Text.Tokenizers;
-using BlairClip.Torch;
 using BlairClip.Towers.Roberta;
 
 namespace BlairClip.Towers.Clip;
@@ -44,22 +43,7 @@ public sealed class ClipTextTower : ITextTower
     }
 
     /// <inheritdoc/>
-    public float[] EncodeTexts(IReadOnlyList<string> texts)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var result = new float[texts.Count * Dimension];
-        using var noGrad = torch.no_grad();
-        for (var start = 0; start < texts.Count; start += TowerRuntime.ChunkSize)
-        {
-            var count = Math.Min(TowerRuntime.ChunkSize, texts.Count - start);
-            var batch = Tokenizer.EncodeBatch(RobertaTextTower.Slice(texts, start, count));
-            using var scope = torch.NewDisposeScope();
-            var ids = torch.from_array(batch.InputIds, [batch.BatchSize, batch.Length], _runtime.Device);
-            var mask = torch.from_array(batch.AttentionMask, [batch.BatchSize, batch.Length], _runtime.Device);
-            TowerRuntime.CopyNormalized(Model.forward(ids, mask), result.AsSpan(start * Dimension, count * Dimension));
-        }
-        return result;
-    }
+    public float[] EncodeTexts(IReadOnlyList<string> texts) => _runtime.EncodeTexts(texts, Tokenizer, Dimension, Model.forward);
 
     /// <inheritdoc/>
     public void Dispose() => Model.Dispose();
@@ -111,12 +95,12 @@ public sealed class ClipImageTower : IImageTower
                 nameof(pixelValues));
         var result = new float[batch * Dimension];
         using var noGrad = torch.no_grad();
-        for (var start = 0; start < batch; start += TowerRuntime.ChunkSize)
+        for (var start = 0; start < batch; start += _runtime.BatchSize)
         {
-            var count = Math.Min(TowerRuntime.ChunkSize, batch - start);
+            var count = Math.Min(_runtime.BatchSize, batch - start);
             using var scope = torch.NewDisposeScope();
-            var pixels = torch.from_array(pixelValues.Slice(start * perImage, count * perImage),
-                [count, c.num_channels, c.image_size, c.image_size], _runtime.Device);
+            var pixels = _runtime.Tensor(pixelValues.Slice(start * perImage, count * perImage),
+                [count, c.num_channels, c.image_size, c.image_size]);
             TowerRuntime.CopyNormalized(Model.forward(pixels), result.AsSpan(start * Dimension, count * Dimension));
         }
         return result;

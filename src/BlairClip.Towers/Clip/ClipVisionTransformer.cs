@@ -1,13 +1,11 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
-using static BlairClip.Torch.torch;
+using TorchSharp.Modules;
 
 namespace BlairClip.Towers.Clip;
 
 #pragma warning disable IDE1006 // field names are checkpoint key segments
 
 /// <summary>Patch conv (no bias) → [batch, patches, hidden], class token prepended, positions added.</summary>
-public sealed class ClipVisionEmbeddings : Module<Tensor, Tensor>
+public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
 {
     /// <summary>The class token [hidden] prepended to the patches.</summary>
     public readonly Parameter class_embedding;
@@ -16,9 +14,10 @@ public sealed class ClipVisionEmbeddings : Module<Tensor, Tensor>
     /// <summary>Position table [num_positions, hidden].</summary>
     public readonly Embedding position_embedding;
 
-    internal ClipVisionEmbeddings(ClipVisionConfig c)
+    internal ClipVisionEmbeddings(ClipVisionConfig c) : base(nameof(ClipVisionEmbeddings))
     {
-        using (torch.NewDisposeScope()) class_embedding = new Parameter(torch.randn([c.hidden_size]));
+        // Detached first: a Parameter made from a tensor in a dispose scope takes its place there and would be freed with it.
+        class_embedding = new Parameter(torch.randn(c.hidden_size).DetachFromDisposeScope());
         patch_embedding = nn.Conv2d(c.num_channels, c.hidden_size, c.patch_size, stride: c.patch_size, bias: false);
         position_embedding = nn.Embedding(c.num_positions, c.hidden_size);
         RegisterComponents();
@@ -27,16 +26,17 @@ public sealed class ClipVisionEmbeddings : Module<Tensor, Tensor>
     /// <summary>pixel values [batch, channels, H, W] → [batch, 1 + (H/p)(W/p), hidden]; patch index = row·(W/p) + col.</summary>
     public override Tensor forward(Tensor pixel_values)
     {
+        using var scope = torch.NewDisposeScope();
         var patches = patch_embedding.forward(pixel_values).flatten(2).transpose(1, 2);
         var batch = patches.size(0);
         var cls = class_embedding.view(1, 1, -1).expand(batch, 1, -1);
         var x = torch.cat([cls, patches], 1);
-        return x + position_embedding.weight.narrow(0, 0, x.size(1));
+        return (x + position_embedding.weight!.narrow(0, 0, x.size(1))).MoveToOuterDisposeScope();
     }
 }
 
 /// <summary>HF's CLIPVisionTransformer (keys under <c>vision_model.</c>; <c>pre_layrnorm</c> is HF's spelling).</summary>
-public sealed class ClipVisionTransformer : Module
+public sealed class ClipVisionTransformer : nn.Module
 {
     /// <summary>Patch + class + position embeddings.</summary>
     public readonly ClipVisionEmbeddings embeddings;
@@ -47,7 +47,7 @@ public sealed class ClipVisionTransformer : Module
     /// <summary>LayerNorm applied to the class token for pooler_output.</summary>
     public readonly LayerNorm post_layernorm;
 
-    internal ClipVisionTransformer(ClipVisionConfig c)
+    internal ClipVisionTransformer(ClipVisionConfig c) : base(nameof(ClipVisionTransformer))
     {
         Config = c;
         embeddings = new ClipVisionEmbeddings(c);
@@ -79,6 +79,6 @@ public sealed class ClipVisionTransformer : Module
         var states = encoder.Run(x, null, output_hidden_states);
         var last = states[^1];
         var pooled = post_layernorm.call(last.select(1, 0));
-        return new ClipTowerOutput(last, pooled, output_hidden_states ? states : []).MoveToOuterScope();
+        return new ClipTowerOutput(last, pooled, output_hidden_states ? states : []).MoveToOuterDisposeScope();
     }
 }

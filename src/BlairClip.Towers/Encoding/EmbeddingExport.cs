@@ -21,20 +21,20 @@ public static class EmbeddingExport
     /// <exception cref="DirectoryNotFoundException">The checkpoint folder does not exist.</exception>
     /// <exception cref="InvalidDataException">The input file has no lines.</exception>
     public static EmbeddingExportResult EncodeTexts(string checkpointDir, string textsFile, string output, TowerOptions options,
-        int batchSize = 32, IProgressReporter? progress = null) =>
-        EncodeTexts(checkpointDir, textsFile, output, options, batchSize, progress, PretrainedTowers.LoadTextTower);
+        IProgressReporter? progress = null) =>
+        EncodeTexts(checkpointDir, textsFile, output, options, progress, PretrainedTowers.LoadTextTower);
 
     internal static EmbeddingExportResult EncodeTexts(string checkpointDir, string textsFile, string output, TowerOptions options,
-        int batchSize, IProgressReporter? progress, Func<string, TowerOptions, ITextTower> loadTower)
+        IProgressReporter? progress, Func<string, TowerOptions, ITextTower> loadTower)
     {
         var lines = ReadLines(textsFile);
         var checkpoint = Reference(checkpointDir);
         using var tower = loadTower(checkpoint.Path, options);
         var values = new float[lines.Length * tower.Dimension];
         using (var task = (progress ?? NullProgress.Instance).Start("encode texts", lines.Length))
-            for (int start = 0; start < lines.Length; start += batchSize)
+            for (int start = 0; start < lines.Length; start += options.BatchSize)
             {
-                int count = Math.Min(batchSize, lines.Length - start);
+                int count = Math.Min(options.BatchSize, lines.Length - start);
                 tower.EncodeTexts(lines[start..(start + count)]).CopyTo(values.AsSpan(start * tower.Dimension));
                 task.Advance(count);
             }
@@ -48,11 +48,11 @@ public static class EmbeddingExport
     /// <exception cref="InvalidDataException">No lines, an empty line, or an image that cannot be read or decoded; the
     /// message names the input file, the line number and the image.</exception>
     public static EmbeddingExportResult EncodeImages(string checkpointDir, string imagesFile, string output, TowerOptions options,
-        int batchSize = 32, IProgressReporter? progress = null) =>
-        EncodeImages(checkpointDir, imagesFile, output, options, batchSize, progress, PretrainedTowers.LoadImageTower);
+        IProgressReporter? progress = null) =>
+        EncodeImages(checkpointDir, imagesFile, output, options, progress, PretrainedTowers.LoadImageTower);
 
     internal static EmbeddingExportResult EncodeImages(string checkpointDir, string imagesFile, string output, TowerOptions options,
-        int batchSize, IProgressReporter? progress, Func<string, TowerOptions, IImageTower> loadTower)
+        IProgressReporter? progress, Func<string, TowerOptions, IImageTower> loadTower)
     {
         var lines = ReadLines(imagesFile);
         var folder = Path.GetDirectoryName(Path.GetFullPath(imagesFile))!;
@@ -68,9 +68,9 @@ public static class EmbeddingExport
         int perImage = tower.Processor.ValuesPerImage;
         var values = new float[lines.Length * tower.Dimension];
         using (var task = (progress ?? NullProgress.Instance).Start("encode images", lines.Length))
-            for (int start = 0; start < lines.Length; start += batchSize)
+            for (int start = 0; start < lines.Length; start += options.BatchSize)
             {
-                int count = Math.Min(batchSize, lines.Length - start);
+                int count = Math.Min(options.BatchSize, lines.Length - start);
                 var pixels = new float[count * perImage];
                 var errors = tower.Processor.PreprocessFiles(paths[start..(start + count)], pixels);
                 for (int k = 0; k < count; k++)

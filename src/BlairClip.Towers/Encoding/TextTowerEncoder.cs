@@ -87,7 +87,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         int dimension = rows.Dimension ?? 0;
         if (misses.Count > 0)
         {
-            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.Dtype });
+            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.Dtype, BatchSize = Options.BatchSize });
             dimension = tower.Dimension;
             using var progress = Context.Progress.Start($"encode texts ({Path.GetFileName(dir)})", misses.Count);
             for (int start = 0; start < misses.Count; start += Options.BatchSize)

@@ -1,5 +1,4 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
+using TorchSharp.Modules;
 
 namespace BlairClip.Towers.Loading;
 
@@ -29,7 +28,7 @@ internal static class StateDictLoader
     /// </summary>
     /// <exception cref="StateDictException">A shape mismatch (naming the key and both shapes), or with
     /// <paramref name="strict"/> any missing non-optional or unexpected key (naming every one and the source).</exception>
-    public static LoadReport Load(Module module, Dictionary<string, Tensor> tensors, KeyMapping mapping, string source, bool strict = true)
+    public static LoadReport Load(nn.Module module, Dictionary<string, Tensor> tensors, KeyMapping mapping, string source, bool strict = true)
     {
         try
         {

@@ -1,7 +1,5 @@
-using BlairClip.Torch;
-using BlairClip.Torch.Modules;
+using TorchSharp.Modules;
 using BlairClip.Towers.Loading;
-using static BlairClip.Torch.torch;
 
 namespace BlairClip.Towers.Roberta;
 
@@ -29,7 +27,7 @@ public sealed record RobertaModelOutput(Tensor last_hidden_state, IReadOnlyList<
 /// padding-aware positions, post-LN layers, additive attention mask, tanh pooler. Module names are the
 /// checkpoint keys (<c>embeddings.word_embeddings.weight</c>, <c>encoder.layer.N.…</c>, <c>pooler.dense.*</c>).
 /// </summary>
-public sealed class RobertaModel : Module
+public sealed class RobertaModel : nn.Module
 {
 #pragma warning disable IDE1006
     /// <summary>Word + token-type + position embeddings and their LayerNorm.</summary>
@@ -41,7 +39,7 @@ public sealed class RobertaModel : Module
 #pragma warning restore IDE1006
 
     /// <summary>A randomly initialised model of <paramref name="config"/> (load weights with <see cref="FromPretrained"/>).</summary>
-    public RobertaModel(RobertaConfig config)
+    public RobertaModel(RobertaConfig config) : base(nameof(RobertaModel))
     {
         Config = config;
         var act = Activations.Get(config.hidden_act, "config", "hidden_act");
@@ -64,7 +62,7 @@ public sealed class RobertaModel : Module
 
     /// <summary>
     /// Loads <paramref name="folder"/>/config.json and its weights (<c>model.safetensors</c>, <c>pytorch_model.bin</c> or
-    /// sharded, via <see cref="torch.load_checkpoint"/>). Keys may carry a <c>roberta.</c> prefix (head models);
+    /// sharded, via <see cref="CheckpointTensors.Load"/>). Keys may carry a <c>roberta.</c> prefix (head models);
     /// <c>lm_head.*</c>, <c>classifier.*</c> and stored <c>position_ids</c>/<c>token_type_ids</c> buffers are ignored; the
     /// pooler may be absent.
     /// </summary>
@@ -76,7 +74,7 @@ public sealed class RobertaModel : Module
         var model = new RobertaModel(config);
         try
         {
-            var report = StateDictLoader.Load(model, torch.load_checkpoint(folder), Mapping, folder, strict);
+            var report = StateDictLoader.Load(model, CheckpointTensors.Load(folder), Mapping, folder, strict);
             model.LoadReport = report;
             model.HasPooler = !report.MissingKeys.Any(k => k.StartsWith("pooler.", StringComparison.Ordinal));
             return model;
@@ -111,7 +109,7 @@ public sealed class RobertaModel : Module
                 $"input_ids must be [batch, len] with len <= {capacity} (max_position_embeddings - pad_token_id - 1), but was [{string.Join(", ", shape)}].",
                 nameof(input_ids));
         using var scope = torch.NewDisposeScope();
-        var dtype = embeddings.word_embeddings.weight.dtype;
+        var dtype = embeddings.word_embeddings.weight!.dtype;
         var pad = Config.pad_token_id;
         var isToken = input_ids.ne(torch.tensor(pad, ScalarType.Int64, input_ids.device)).to(ScalarType.Int64);
         var positionIds = isToken.cumsum(1) * isToken + (long)pad;
@@ -121,16 +119,16 @@ public sealed class RobertaModel : Module
         var states = new List<Tensor> { h };
         foreach (var layer in encoder.layer)
         {
-            var next = ((RobertaLayer)layer).call((h, mask));
+            var next = layer.call((h, mask));
             if (!output_hidden_states) h.Dispose();
             h = next;
             states.Add(h);
         }
         if (!output_hidden_states) states.Clear();
         var pooled = HasPooler ? pooler.call(h) : null;
-        foreach (var s in states) s.MoveToOuterScope();
-        if (!output_hidden_states) h.MoveToOuterScope();
-        pooled?.MoveToOuterScope();
+        foreach (var s in states) s.MoveToOuterDisposeScope();
+        if (!output_hidden_states) h.MoveToOuterDisposeScope();
+        pooled?.MoveToOuterDisposeScope();
         return new RobertaModelOutput(h, states, pooled);
     }
 }

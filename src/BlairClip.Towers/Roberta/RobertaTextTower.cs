@@ -1,5 +1,4 @@
 using BlairClip.ML.Text.Tokenizers;
-using BlairClip.Torch;
 
 namespace BlairClip.Towers.Roberta;
 
@@ -49,26 +48,8 @@ public sealed class RobertaTextTower : ITextTower
     }
 
     /// <inheritdoc/>
-    public float[] EncodeTexts(IReadOnlyList<string> texts)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var result = new float[texts.Count * Dimension];
-        using var noGrad = torch.no_grad();
-        for (var start = 0; start < texts.Count; start += TowerRuntime.ChunkSize)
-        {
-            var count = Math.Min(TowerRuntime.ChunkSize, texts.Count - start);
-            var batch = Tokenizer.EncodeBatch(Slice(texts, start, count));
-            using var scope = torch.NewDisposeScope();
-            var ids = torch.from_array(batch.InputIds, [batch.BatchSize, batch.Length], _runtime.Device);
-            var mask = torch.from_array(batch.AttentionMask, [batch.BatchSize, batch.Length], _runtime.Device);
-            using var output = Model.forward(ids, mask);
-            TowerRuntime.CopyNormalized(output.last_hidden_state.select(1, 0), result.AsSpan(start * Dimension, count * Dimension));
-        }
-        return result;
-    }
-
-    internal static IReadOnlyList<string> Slice(IReadOnlyList<string> texts, int start, int count) =>
-        start == 0 && count == texts.Count ? texts : Enumerable.Range(start, count).Select(i => texts[i]).ToArray();
+    public float[] EncodeTexts(IReadOnlyList<string> texts) =>
+        _runtime.EncodeTexts(texts, Tokenizer, Dimension, (ids, mask) => Model.forward(ids, mask).last_hidden_state.select(1, 0));
 
     /// <inheritdoc/>
     public void Dispose() => Model.Dispose();

@@ -23,7 +23,7 @@ public sealed class EmbeddingExportTests : IDisposable
         string[] texts = ["red lipstick", "", "banana shampoo"];
         var output = Path.Combine(_box.Root, "out", "texts.safetensors");
 
-        var result = EmbeddingExport.EncodeTexts(_box.Checkpoint, Input("texts.txt", texts), output, new TowerOptions(), 2, null, (_, _) => new CountingTextTower());
+        var result = EmbeddingExport.EncodeTexts(_box.Checkpoint, Input("texts.txt", texts), output, new TowerOptions { BatchSize = 2 }, null, (_, _) => new CountingTextTower());
 
         using var file = SafeTensorsFile.Load(output);
         file.Info("embeddings").Shape.Should().Equal(3, 4);
@@ -42,7 +42,7 @@ public sealed class EmbeddingExportTests : IDisposable
         var output = Path.Combine(_box.Root, "images.safetensors");
 
         EmbeddingExport.EncodeImages(_box.Checkpoint, Input("images.txt", "a.png", EncodingSandbox.Fixture("synthetic_portrait_downscale.png")),
-            output, new TowerOptions(), 32, null, (_, _) => tower);
+            output, new TowerOptions { BatchSize = 32 }, null, (_, _) => tower);
 
         using var file = SafeTensorsFile.Load(output);
         var expected = new CountingImageTower();
@@ -59,7 +59,7 @@ public sealed class EmbeddingExportTests : IDisposable
         var input = Input("images.txt", EncodingSandbox.Fixture("synthetic_landscape_upscale.png"), "missing.png");
         var output = Path.Combine(_box.Root, "images.safetensors");
 
-        FluentActions.Invoking(() => EmbeddingExport.EncodeImages(_box.Checkpoint, input, output, new TowerOptions(), 32, null, (_, _) => new CountingImageTower()))
+        FluentActions.Invoking(() => EmbeddingExport.EncodeImages(_box.Checkpoint, input, output, new TowerOptions { BatchSize = 32 }, null, (_, _) => new CountingImageTower()))
             .Should().Throw<InvalidDataException>().WithMessage($"{input} line 2: cannot use image 'missing.png'*");
         File.Exists(output).Should().BeFalse();
     }
@@ -68,7 +68,7 @@ public sealed class EmbeddingExportTests : IDisposable
     public void EncodeImages_EmptyLine_ThrowsNamingLine()
     {
         var input = Input("images.txt", "a.png", "  ");
-        FluentActions.Invoking(() => EmbeddingExport.EncodeImages(_box.Checkpoint, input, Path.Combine(_box.Root, "o.safetensors"), new TowerOptions(), 32, null, (_, _) => new CountingImageTower()))
+        FluentActions.Invoking(() => EmbeddingExport.EncodeImages(_box.Checkpoint, input, Path.Combine(_box.Root, "o.safetensors"), new TowerOptions { BatchSize = 32 }, null, (_, _) => new CountingImageTower()))
             .Should().Throw<InvalidDataException>().WithMessage($"{input} line 2: empty line*");
     }
 
@@ -76,7 +76,7 @@ public sealed class EmbeddingExportTests : IDisposable
     public void EncodeTexts_EmptyFile_Throws()
     {
         var input = Input("texts.txt");
-        FluentActions.Invoking(() => EmbeddingExport.EncodeTexts(_box.Checkpoint, input, Path.Combine(_box.Root, "o.safetensors"), new TowerOptions(), 32, null, (_, _) => new CountingTextTower()))
+        FluentActions.Invoking(() => EmbeddingExport.EncodeTexts(_box.Checkpoint, input, Path.Combine(_box.Root, "o.safetensors"), new TowerOptions { BatchSize = 32 }, null, (_, _) => new CountingTextTower()))
             .Should().Throw<InvalidDataException>().WithMessage($"{input}: no lines*");
     }
 
@@ -84,7 +84,7 @@ public sealed class EmbeddingExportTests : IDisposable
     public void EncodeTexts_CheckpointWithoutWeights_ThrowsListingExpectedFiles()
     {
         File.Delete(Path.Combine(_box.Checkpoint, "model.safetensors"));
-        FluentActions.Invoking(() => EmbeddingExport.EncodeTexts(_box.Checkpoint, Input("t.txt", "x"), Path.Combine(_box.Root, "o.safetensors"), new TowerOptions(), 32, null, (_, _) => new CountingTextTower()))
+        FluentActions.Invoking(() => EmbeddingExport.EncodeTexts(_box.Checkpoint, Input("t.txt", "x"), Path.Combine(_box.Root, "o.safetensors"), new TowerOptions { BatchSize = 32 }, null, (_, _) => new CountingTextTower()))
             .Should().Throw<FileNotFoundException>().WithMessage($"*{_box.Checkpoint}*no weights*model.safetensors*");
     }
 }
