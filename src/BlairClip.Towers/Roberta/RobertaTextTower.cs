@@ -3,7 +3,7 @@ using BlairClip.ML.Text.Tokenizers;
 namespace BlairClip.Towers.Roberta;
 
 /// <summary>
-/// BLaIR / RoBERTa text tower: tokenizes, runs <see cref="RobertaModel"/> under no_grad in chunks of 32 texts, and
+/// BLaIR / RoBERTa text tower: tokenizes, runs <see cref="RobertaModel"/> under no_grad, TowerOptions.BatchSize texts at a time, and
 /// returns the L2-normalised CLS state of last_hidden_state (BLaIR's embedding; the pooler is not used).
 /// </summary>
 public sealed class RobertaTextTower : ITextTower
