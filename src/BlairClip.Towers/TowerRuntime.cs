@@ -12,8 +12,9 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSi
     public static string Backend { get; } =
         typeof(TowerRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "cpu";
 
-    /// <exception cref="ArgumentException">Unknown device or dtype, a non-positive batch size, or CUDA asked of a CPU
-    /// build or of a machine without a CUDA device (the message names the option and the value).</exception>
+    /// <exception cref="ArgumentException">Unknown device or dtype, a non-positive batch size, or CUDA asked of a machine
+    /// without a CUDA device (the message names the option and the value).</exception>
+    /// <exception cref="NotSupportedException">CUDA asked of a CPU build (the message says how to build for CUDA).</exception>
     public static TowerRuntime From(TowerOptions? options)
     {
         options ??= new TowerOptions();
@@ -34,10 +35,9 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSi
         if (device.type == DeviceType.CUDA)
         {
             if (Backend != "cuda")
-                throw new ArgumentException(
-                    $"TowerOptions.Device is '{options.Device}', but this build runs TorchSharp's CPU libtorch (TorchSharp-cpu). "
-                    + "Build with `dotnet build -p:TorchBackend=cuda` (TorchSharp-cuda-linux) to use a GPU; see README, 'GPU builds'.",
-                    nameof(options));
+                throw new NotSupportedException(
+                    $"TowerOptions.Device is '{options.Device}', but this build runs TorchSharp on the CPU libtorch (TorchBackend=cpu). "
+                    + "Build with `dotnet build -p:TorchBackend=cuda` (TorchSharp-cuda-linux) to use a GPU; see README, 'GPU builds'.");
             if (!torch.cuda.is_available())
                 throw new ArgumentException($"TowerOptions.Device is '{options.Device}' but libtorch sees no CUDA device.", nameof(options));
         }

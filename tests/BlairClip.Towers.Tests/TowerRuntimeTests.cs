@@ -40,7 +40,9 @@ public sealed class TowerRuntimeTests
     {
         TowerRuntime.Backend.Should().Be("cpu", "tests build with the default TorchBackend");
         FluentActions.Invoking(() => TowerRuntime.From(new TowerOptions { Device = device }))
-            .Should().Throw<ArgumentException>().WithMessage($"*'{device}'*TorchSharp-cpu*-p:TorchBackend=cuda*");
+            .Should().Throw<NotSupportedException>().WithMessage($"*'{device}'*CPU libtorch*-p:TorchBackend=cuda*");
+        FluentActions.Invoking(() => BlairClip.Towers.Encoding.EncoderSettings.Validate(new BlairClip.Towers.Encoding.TextTowerEncoderOptions { Checkpoint = "c", Device = device }, "text", "emb"))
+            .Should().Throw<BlairClip.ML.Core.InvalidOptionException>().WithMessage($"`device` needs a CUDA build*but was*{device}*");
     }
 
     [Theory]

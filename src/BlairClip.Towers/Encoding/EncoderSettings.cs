@@ -14,6 +14,10 @@ internal static class EncoderSettings
         InvalidOptionException.Check(options.BatchSize > 0, "batch_size", options.BatchSize, "must be positive");
         InvalidOptionException.Check(IsDevice(options.Device), "device", options.Device, "must be cpu, cuda or cuda:N");
         InvalidOptionException.Check(options.Dtype is "float32" or "bf16", "dtype", options.Dtype, "must be float32 or bf16");
+        // Checked with the study, before any data is loaded, rather than when the first tower is built.
+        InvalidOptionException.Check(!options.Device.StartsWith("cuda", StringComparison.Ordinal) || TowerRuntime.Backend == "cuda",
+            "device", options.Device,
+            "needs a CUDA build (dotnet build -p:TorchBackend=cuda; README, 'GPU builds'): this one runs TorchSharp on the CPU libtorch");
     }
 
     /// <summary>True for <c>cpu</c>, <c>cuda</c> and <c>cuda:N</c> (N a non-negative integer).</summary>
