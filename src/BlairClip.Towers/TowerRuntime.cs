@@ -12,6 +12,11 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSi
     public static string Backend { get; } =
         typeof(TowerRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "cpu";
 
+    /// <summary>What a CPU build says when asked for CUDA.</summary>
+    public const string CudaBuildHint =
+        "this build runs TorchSharp on the CPU libtorch (TorchBackend=cpu); build with `dotnet build -p:TorchBackend=cuda` "
+        + "(TorchSharp-cuda-linux) to use a GPU, see README, 'GPU builds'";
+
     /// <exception cref="ArgumentException">Unknown device or dtype, a non-positive batch size, or CUDA asked of a machine
     /// without a CUDA device (the message names the option and the value).</exception>
     /// <exception cref="NotSupportedException">CUDA asked of a CPU build (the message says how to build for CUDA).</exception>
@@ -35,9 +40,7 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSi
         if (device.type == DeviceType.CUDA)
         {
             if (Backend != "cuda")
-                throw new NotSupportedException(
-                    $"TowerOptions.Device is '{options.Device}', but this build runs TorchSharp on the CPU libtorch (TorchBackend=cpu). "
-                    + "Build with `dotnet build -p:TorchBackend=cuda` (TorchSharp-cuda-linux) to use a GPU; see README, 'GPU builds'.");
+                throw new NotSupportedException($"TowerOptions.Device is '{options.Device}', but {CudaBuildHint}.");
             if (!torch.cuda.is_available())
                 throw new ArgumentException($"TowerOptions.Device is '{options.Device}' but libtorch sees no CUDA device.", nameof(options));
         }

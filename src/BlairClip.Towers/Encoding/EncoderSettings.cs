@@ -17,7 +17,7 @@ internal static class EncoderSettings
         // Checked with the study, before any data is loaded, rather than when the first tower is built.
         InvalidOptionException.Check(!options.Device.StartsWith("cuda", StringComparison.Ordinal) || TowerRuntime.Backend == "cuda",
             "device", options.Device,
-            "needs a CUDA build (dotnet build -p:TorchBackend=cuda; README, 'GPU builds'): this one runs TorchSharp on the CPU libtorch");
+            "needs a CUDA build: " + TowerRuntime.CudaBuildHint);
     }
 
     /// <summary>True for <c>cpu</c>, <c>cuda</c> and <c>cuda:N</c> (N a non-negative integer).</summary>

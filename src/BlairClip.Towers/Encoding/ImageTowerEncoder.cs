@@ -91,7 +91,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         int dimension = rows.Dimension ?? 0;
         if (misses.Count > 0)
         {
-            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.Dtype, BatchSize = Options.BatchSize });
+            using var tower = _loadTower(dir, Options.ToTowerOptions());
             dimension = tower.Dimension;
             var processor = tower.Processor;
             int perImage = processor.ValuesPerImage;

@@ -14,18 +14,24 @@ public sealed record TextTowerEncoderOptions : TowerEncoderOptions
 /// <summary>The settings every tower encoder shares (the checkpoint, where and how it runs, the cache).</summary>
 public abstract record TowerEncoderOptions
 {
+    // Device, dtype and batch size default to the tower's own defaults (declared once, in TowerOptions).
+    private static readonly TowerOptions TowerDefaults = new();
+
     /// <summary>(string) Hugging Face checkpoint folder (RoBERTa/BLaIR or CLIP); relative to the study's folder.</summary>
     public string Checkpoint { get; init; } = "";
     /// <summary>(int) Items per forward pass.</summary>
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = TowerDefaults.BatchSize;
     /// <summary>(string) cpu | cuda | cuda:N.</summary>
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = TowerDefaults.Device;
     /// <summary>(string) float32 | bf16: precision of weights and activations (embeddings are stored as float32).</summary>
-    public string Dtype { get; init; } = "float32";
+    public string Dtype { get; init; } = TowerDefaults.DType;
     /// <summary>(bool) Reuse embeddings computed before with the same checkpoint, preprocessing files and dtype, and store new ones.</summary>
     public bool Cache { get; init; } = true;
     /// <summary>(string?) Embedding cache folder (relative to the study); null: $BLAIRCLIP_CACHE or ./.blairclip-cache/embeddings.</summary>
     public string? CacheDir { get; init; } = null;
+
+    /// <summary>Where, in which precision and how many items per forward pass the tower runs.</summary>
+    internal TowerOptions ToTowerOptions() => new() { Device = Device, DType = Dtype, BatchSize = BatchSize };
 }
 
 /// <summary>Encodes every item text with a pretrained text tower into L2-normalised embeddings
@@ -87,7 +93,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         int dimension = rows.Dimension ?? 0;
         if (misses.Count > 0)
         {
-            using var tower = _loadTower(dir, new TowerOptions { Device = Options.Device, DType = Options.Dtype, BatchSize = Options.BatchSize });
+            using var tower = _loadTower(dir, Options.ToTowerOptions());
             dimension = tower.Dimension;
             using var progress = Context.Progress.Start($"encode texts ({Path.GetFileName(dir)})", misses.Count);
             for (int start = 0; start < misses.Count; start += Options.BatchSize)

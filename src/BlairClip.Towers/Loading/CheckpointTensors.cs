@@ -47,8 +47,8 @@ public static class CheckpointTensors
         var writer = new SafeTensorsWriter();
         foreach (var (name, t) in tensors)
         {
-            using var cpu = t.detach().cpu().contiguous();
-            writer.AddRaw(name, ToSafeTensor(t.dtype), cpu.bytes, t.shape);
+            using var scope = torch.NewDisposeScope(); // frees the detached / CPU / contiguous copies
+            writer.AddRaw(name, ToSafeTensor(t.dtype), t.detach().cpu().contiguous().bytes, t.shape);
         }
         if (metadata is not null)
             foreach (var (k, v) in metadata) writer.Metadata[k] = v;
