@@ -6,10 +6,15 @@ using BlairClip.ML.IO;
 
 namespace BlairClip.ML.Models;
 
-/// <summary>Saves and loads <see cref="RecommenderModel"/> zips.
-/// <para>Layout (format version 1):</para>
+/// <summary>Saves and loads <see cref="RecommenderModel"/> zips. A model zip is an ML.NET zip: plain
+/// <c>MLContext.Model.Load</c> reads the ML.NET chain of <see cref="MLNetScoring"/> from it (and ignores the rest);
+/// this class reads the rest (histories, titles, the pipeline's transformers) for <c>recommend</c>, <c>evaluate</c>
+/// and fold-in of new users.
+/// <para>Layout (format version 2; version 1 lacked the ML.NET entries):</para>
 /// <code>
-/// model.json                         {"format":"blairclip.model","format_version":1,"min_reader_version":1,
+/// TransformerChain/…, Schema, TrainingInfo/…   written by ML.NET (MLContext.Model.Save of the MLNetScoring chain)
+/// model.json                         {"format":"blairclip.model","format_version":2,"min_reader_version":1,
+///                                     "mlnet":{"input":["UserId","ItemId"],"output":"Score"},
 ///                                     "name","pipeline","input_schema":{"items":[{name,type}],"interactions":[…]},
 ///                                     "transformers":[{"entry":"transformers/00-X/","signature":"X"}]}
 /// catalog.safetensors                histories: "history_offsets" I32 [users+1], "history_items" I32 [n]
@@ -23,7 +28,11 @@ namespace BlairClip.ML.Models;
 public static class ModelArchive
 {
     public const string Format = "blairclip.model";
-    public const int FormatVersion = 1;
+    /// <summary>2: the zip also holds the ML.NET chain (entries ML.NET owns; a version-1 reader ignores them).</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest reader that reads what this build writes (our entries did not change in version 2).</summary>
+    private const int MinReaderVersion = 1;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(RecommenderModel model, string path) => AtomicFile.Write(path, s => Write(model, s));
@@ -31,6 +40,7 @@ public static class ModelArchive
     public static void Write(RecommenderModel model, Stream stream)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        WriteMLNetEntries(model, zip);
         var entries = new JsonArray();
         for (int i = 0; i < model.Chain.Transformers.Count; i++)
         {
@@ -62,7 +72,8 @@ public static class ModelArchive
         {
             ["format"] = Format,
             ["format_version"] = FormatVersion,
-            ["min_reader_version"] = FormatVersion,
+            ["min_reader_version"] = MinReaderVersion,
+            ["mlnet"] = new JsonObject { ["input"] = new JsonArray(MLNetScoring.UserIdColumn, MLNetScoring.ItemIdColumn), ["output"] = MLNetScoring.ScoreColumn },
             ["name"] = model.Name,
             ["pipeline"] = model.Pipeline,
             ["input_schema"] = new JsonObject { ["items"] = SchemaJson(model.InputSchema.Items), ["interactions"] = SchemaJson(model.InputSchema.Interactions) },
@@ -130,6 +141,36 @@ public static class ModelArchive
         var inputSchema = new RecSchema(ParseSchema(schema["items"]!.AsArray()), ParseSchema(schema["interactions"]!.AsArray()));
         return new RecommenderModel((string)root["name"]!, (string)root["pipeline"]!,
             new TransformerChain<IRecommender>(transformers), users, items, titles, histories, inputSchema);
+    }
+
+    /// <summary>Writes the model's ML.NET chain (<see cref="MLNetScoring"/>) as the entries ML.NET reads
+    /// (<c>TransformerChain/…</c>, <c>Schema</c>, <c>TrainingInfo/…</c>), so that
+    /// <c>new MLContext().Model.Load(path, out _)</c> loads the zip. ML.NET writes them to a temporary file first
+    /// (it owns its zip layout); they are copied entry by entry.</summary>
+    /// <exception cref="InvalidOperationException">The recommender cannot be written as per-pair scores.</exception>
+    private static void WriteMLNetEntries(RecommenderModel model, ZipArchive zip)
+    {
+        var factored = (model.Recommender as IFactoredRecommender
+            ?? throw new InvalidOperationException($"{model.Recommender.GetType().Name} cannot be saved: it does not factor into per-pair scores (IFactoredRecommender).")
+            ).Factor(model.Histories);
+        var ml = new Microsoft.ML.MLContext(seed: 0);
+        var chain = MLNetScoring.Build(ml, factored, model.Users, model.Items);
+        var tmp = Path.Combine(Path.GetTempPath(), $"blairclip-mlnet-{Environment.ProcessId}-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(chain, MLNetScoring.InputSchema(ml), tmp);
+            using var mlnet = ZipFile.OpenRead(tmp);
+            foreach (var entry in mlnet.Entries)
+            {
+                using var from = entry.Open();
+                using var to = zip.CreateEntry(entry.FullName, CompressionLevel.Fastest).Open();
+                from.CopyTo(to);
+            }
+        }
+        finally
+        {
+            File.Delete(tmp);
+        }
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

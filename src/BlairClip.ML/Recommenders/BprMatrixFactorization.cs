@@ -143,7 +143,7 @@ public sealed class BprMatrixFactorization : IEstimator<BprModel>
 /// as the mean of its history items' factors (an approximation; an empty history scores by item bias alone).
 /// Entry layout v1: tensors <c>user_factors</c> F32 [users, k], <c>item_factors</c> F32 [items, k], <c>item_bias</c> F32 [items].</summary>
 [ModelEntry("BprMatrixFactorization", 1)]
-public sealed class BprModel : IRecommender
+public sealed class BprModel : IRecommender, IFactoredRecommender
 {
     private readonly int _k;
     private readonly float[] _p, _q, _bias;
@@ -185,6 +185,14 @@ public sealed class BprModel : IRecommender
             var row = scores.Slice(qi * n, n);
             TensorPrimitives.Add(row, _bias, row);
         }
+    }
+
+    /// <summary>One dense part (user factors, item factors) plus the item bias.</summary>
+    FactoredScores IFactoredRecommender.Factor(UserHistories histories)
+    {
+        if (histories.UserCount != UserCount)
+            throw new ArgumentException($"{histories.UserCount} user histories for a model of {UserCount} users.", nameof(histories));
+        return new([new FactoredPart(ItemMatrix.FromDense(_k, _p), _items)], _bias);
     }
 
     private void FoldIn(ReadOnlySpan<int> history, Span<float> user)

@@ -54,7 +54,7 @@ public sealed class ContentProfileRecommender : IEstimator<ContentProfileModel>
 /// tensors, dense: <c>items</c> F32 [items, dim]; sparse: <c>indptr</c> I32 [items + 1], <c>indices</c> I32 [nnz],
 /// <c>values</c> F32 [nnz].</para></summary>
 [ModelEntry("ContentProfile", 1)]
-public sealed class ContentProfileModel : IRecommender
+public sealed class ContentProfileModel : IRecommender, IFactoredRecommender
 {
     private readonly ItemMatrix _items;
 
@@ -82,9 +82,16 @@ public sealed class ContentProfileModel : IRecommender
     /// not a catalog index.</exception>
     public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
-        int n = _items.Rows, dim = _items.Dimension;
+        int n = _items.Rows;
         if (scores.Length != (long)queries.Length * n)
             throw new ArgumentException($"scores has {scores.Length} values, expected {queries.Length} queries × {n} items.", nameof(scores));
+        _items.MultiplyRows(Profiles(queries), queries.Length, scores);
+    }
+
+    /// <summary>The profiles <see cref="Score"/> multiplies, <c>[queries.Length, Dimension]</c>.</summary>
+    private float[] Profiles(ReadOnlySpan<UserQuery> queries)
+    {
+        int dim = _items.Dimension;
         var profiles = _items.MeanProfiles(queries);
         if (Options.NormalizeProfile)
             for (int q = 0; q < queries.Length; q++)
@@ -93,8 +100,12 @@ public sealed class ContentProfileModel : IRecommender
                 float norm = TensorPrimitives.Norm(profile);
                 if (norm > 0) TensorPrimitives.Divide(profile, norm, profile);
             }
-        _items.MultiplyRows(profiles, queries.Length, scores);
+        return profiles;
     }
+
+    /// <summary>One part: the users' profiles (sparse when the items are) and the item matrix.</summary>
+    FactoredScores IFactoredRecommender.Factor(UserHistories histories) => new(
+        [new FactoredPart(FactoredScores.Profiles(histories, _items.Dimension, !_items.IsDense, q => Profiles(q)), _items)], null);
 
     public void Save(ModelSaveContext context)
     {

@@ -153,7 +153,7 @@ public sealed class EmbeddingRecommender : IEstimator<EmbeddingModel>
 /// <see cref="ItemMatrix"/> layout under the prefix <c>mK.</c> (<c>m0.layout</c>, tensor <c>m0.items</c> …); tensor
 /// <c>skipped</c> I32 [skipped_items] when that is positive.</para></summary>
 [ModelEntry("EmbeddingRecommender", 1)]
-public sealed class EmbeddingModel : IRecommender
+public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
 {
     private readonly ItemMatrix[] _matrices;
     private readonly float[] _weights;
@@ -187,24 +187,7 @@ public sealed class EmbeddingModel : IRecommender
         int n = ItemCount, nq = queries.Length;
         if (scores.Length != (long)nq * n)
             throw new ArgumentException($"scores has {scores.Length} values, expected {nq} queries × {n} items.", nameof(scores));
-        var profiles = new float[_matrices.Length][];
-        for (int m = 0; m < _matrices.Length; m++) profiles[m] = _matrices[m].MeanProfiles(queries);
-        for (int q = 0; q < nq; q++)
-        {
-            double norm2 = 0;
-            for (int m = 0; m < _matrices.Length; m++)
-            {
-                float pn = TensorPrimitives.Norm(Profile(profiles, m, q));
-                norm2 += _weights[m] * (double)pn * pn;
-            }
-            float inv = norm2 > 0 ? (float)(1 / Math.Sqrt(norm2)) : 0f;
-            for (int m = 0; m < _matrices.Length; m++)
-            {
-                var p = Profile(profiles, m, q);
-                TensorPrimitives.Multiply(p, _weights[m] * inv, p);
-            }
-        }
-
+        var profiles = Profiles(queries);
         scores.Clear();
         float[]? part = null;
         bool first = true;
@@ -222,6 +205,50 @@ public sealed class EmbeddingModel : IRecommender
                 var row = scores.Slice(q * n, n);
                 foreach (int j in _skipped) row[j] = float.NegativeInfinity;
             }
+    }
+
+    /// <summary>The per-modality profiles <see cref="Score"/> multiplies (already scaled by <c>w_m / ‖u_q‖</c>):
+    /// <c>profiles[m]</c> is <c>[queries.Length, dim_m]</c>.</summary>
+    private float[][] Profiles(ReadOnlySpan<UserQuery> queries)
+    {
+        var profiles = new float[_matrices.Length][];
+        for (int m = 0; m < _matrices.Length; m++) profiles[m] = _matrices[m].MeanProfiles(queries);
+        for (int q = 0; q < queries.Length; q++)
+        {
+            double norm2 = 0;
+            for (int m = 0; m < _matrices.Length; m++)
+            {
+                float pn = TensorPrimitives.Norm(Profile(profiles, m, q));
+                norm2 += _weights[m] * (double)pn * pn;
+            }
+            float inv = norm2 > 0 ? (float)(1 / Math.Sqrt(norm2)) : 0f;
+            for (int m = 0; m < _matrices.Length; m++)
+            {
+                var p = Profile(profiles, m, q);
+                TensorPrimitives.Multiply(p, _weights[m] * inv, p);
+            }
+        }
+        return profiles;
+    }
+
+    /// <summary>One part per modality of non-zero weight (users' scaled profiles, that modality's items); skipped items
+    /// get a bias of −∞.</summary>
+    FactoredScores IFactoredRecommender.Factor(UserHistories histories)
+    {
+        var parts = new List<FactoredPart>();
+        for (int m = 0; m < _matrices.Length; m++)
+        {
+            if (_weights[m] == 0) continue;
+            int modality = m;
+            parts.Add(new FactoredPart(FactoredScores.Profiles(histories, _matrices[m].Dimension, !_matrices[m].IsDense, q => Profiles(q)[modality]), _matrices[m]));
+        }
+        float[]? bias = null;
+        if (_skipped.Length > 0)
+        {
+            bias = new float[ItemCount];
+            foreach (int j in _skipped) bias[j] = float.NegativeInfinity;
+        }
+        return new FactoredScores(parts, bias);
     }
 
     private Span<float> Profile(float[][] profiles, int m, int q) =>

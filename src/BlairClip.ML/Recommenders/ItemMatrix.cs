@@ -62,6 +62,33 @@ internal sealed class ItemMatrix
         }
     }
 
+    /// <summary>Row <paramref name="r"/>'s stored values: all <see cref="Dimension"/> values when dense, the non-zeros
+    /// (in ascending index order, see <see cref="RowIndices"/>) when sparse.</summary>
+    public ReadOnlySpan<float> Row(int r) => RowValues(r);
+
+    /// <summary>Row <paramref name="r"/>'s column indices (sparse only; empty when dense).</summary>
+    public ReadOnlySpan<int> RowIndices(int r) => IsDense ? default : _indices.AsSpan(_indptr![r], _indptr[r + 1] - _indptr[r]);
+
+    /// <summary>The score of one (item, profile) pair exactly as <see cref="MultiplyRows"/> computes it for a dense
+    /// matrix: <paramref name="item"/> and <paramref name="profile"/> have the same length.</summary>
+    public static unsafe float DotDense(ReadOnlySpan<float> item, ReadOnlySpan<float> profile)
+    {
+        if (item.Length != profile.Length) throw new ArgumentException($"item has {item.Length} values, profile {profile.Length}.");
+        fixed (float* x = item)
+        fixed (float* p = profile)
+            return Dot(x, p, item.Length);
+    }
+
+    /// <summary>The score of one (item, profile) pair exactly as <see cref="MultiplyRows"/> computes it for a CSR
+    /// matrix: the item's non-zeros (<paramref name="values"/> at <paramref name="indices"/>, ascending) times the
+    /// dense <paramref name="profile"/>, summed in index order.</summary>
+    public static float DotSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> profile)
+    {
+        float sum = 0;
+        for (int k = 0; k < values.Length; k++) sum += values[k] * profile[indices[k]];
+        return sum;
+    }
+
     private Span<float> RowValues(int r) => IsDense
         ? _values.AsSpan(r * Dimension, Dimension)
         : _values.AsSpan(_indptr![r], _indptr[r + 1] - _indptr[r]);
@@ -135,9 +162,8 @@ internal sealed class ItemMatrix
         var indptr = _indptr!; var indices = _indices!; var values = _values;
         for (int j = 0; j < Rows; j++)
         {
-            float sum = 0;
-            for (int k = indptr[j]; k < indptr[j + 1]; k++) sum += values[k] * p[indices[k]];
-            row[j] = sum;
+            int start = indptr[j], length = indptr[j + 1] - start;
+            row[j] = DotSparse(indices.AsSpan(start, length), values.AsSpan(start, length), p);
         }
     }
 

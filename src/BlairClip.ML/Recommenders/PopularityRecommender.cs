@@ -43,7 +43,7 @@ public sealed class PopularityRecommender(BlairClipContext context, PopularityOp
 /// <summary>Fitted <see cref="PopularityRecommender"/>: one count per item.
 /// Entry layout v1: tensor <c>counts</c> F32 [items].</summary>
 [ModelEntry("Popularity", 1)]
-public sealed class PopularityModel : IRecommender
+public sealed class PopularityModel : IRecommender, IFactoredRecommender
 {
     private readonly float[] _counts;
 
@@ -61,6 +61,10 @@ public sealed class PopularityModel : IRecommender
         for (int q = 0; q < queries.Length; q++)
             _counts.CopyTo(scores.Slice(q * _counts.Length, _counts.Length));
     }
+
+    /// <summary>One dense part of dimension 1: every user [1], every item [count].</summary>
+    FactoredScores IFactoredRecommender.Factor(UserHistories histories) => new(
+        [new FactoredPart(ItemMatrix.FromDense(1, Enumerable.Repeat(1f, histories.UserCount).ToArray()), ItemMatrix.FromDense(1, _counts))], null);
 
     public void Save(ModelSaveContext context) => context.Tensors.Add<float>("counts", _counts, _counts.Length);
 
