@@ -37,7 +37,7 @@ public static class BprBench
         }
         var userIds = new IdMap(Enumerable.Range(0, users).Select(x => "u" + x));
         var itemIds = new IdMap(Enumerable.Range(0, items).Select(x => "i" + x));
-        var table = new DataView(items, [new ScalarColumn<string>(RecDataset.ItemIdColumn, itemIds.Ids.ToArray())]);
+        var table = BlairClip.ML.DataViews.ColumnarDataView.Create(items).AddText(RecDataset.ItemIdColumn, itemIds.Ids.ToArray());
         return new RecDataset(userIds, itemIds, table, new Interactions(u, i, t, r));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 using BlairClip.ML.Recommenders;
 using BlairClip.ML.Text;
 
@@ -24,7 +25,7 @@ public static class ContentProfileBench
         foreach (var copies in new[] { 1, 100 })
         {
             var corpus = Enumerable.Repeat(texts, copies).SelectMany(t => t).ToArray();
-            var data = Dataset(corpus.Length, new ScalarColumn<string>("Text", corpus));
+            var data = Dataset(corpus.Length, t => t.AddText("Text", corpus)).ItemTable;
             var featurizer = context.Transforms.TfIdf(new TfIdfOptions { MaxFeatures = 5000 });
             featurizer.Fit(data).Transform(data); // warm-up (JIT)
             var fit = Median(() => featurizer.Fit(data), copies == 1 ? 21 : 3);
@@ -40,7 +41,7 @@ public static class ContentProfileBench
         var rng = new Random(1);
         var values = new float[(long)items * dim];
         for (long k = 0; k < values.Length; k++) values[k] = (float)(rng.NextDouble() - 0.5);
-        var data = Dataset(items, new DenseVectorColumn("Features", dim, values));
+        var data = Dataset(items, t => t.AddDense("Features", dim, values));
         var model = new BlairClipContext().Recommenders.ContentProfile(new() { NormalizeItems = true }).Fit(data);
         var queries = Enumerable.Range(0, users).Select(u => new UserQuery(-1,
             Enumerable.Range(0, historyLength).Select(_ => rng.Next(items)).Distinct().Order().ToArray())).ToArray();
@@ -57,10 +58,10 @@ public static class ContentProfileBench
         }
     }
 
-    private static RecDataset Dataset(int rows, DataColumn column)
+    private static RecDataset Dataset(int rows, Func<ColumnarDataView, ColumnarDataView> column)
     {
         var items = new IdMap(Enumerable.Range(0, rows).Select(i => $"i{i}"));
-        var table = new DataView(rows, [new ScalarColumn<string>(RecDataset.ItemIdColumn, items.Ids.ToArray()), column]);
+        var table = column(ColumnarDataView.Create(rows).AddText(RecDataset.ItemIdColumn, items.Ids.ToArray()));
         return new RecDataset(new IdMap(), items, table, Interactions.Empty);
     }
 

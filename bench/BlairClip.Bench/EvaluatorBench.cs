@@ -146,8 +146,5 @@ public static class EvaluatorBench
             }
         }
 
-        public RecSchema GetOutputSchema(RecSchema input) => input;
-        public RecDataset Transform(RecDataset data) => data;
-        public void Save(ModelSaveContext context) => throw new NotSupportedException("Benchmark stand-in; not saved.");
     }
 }

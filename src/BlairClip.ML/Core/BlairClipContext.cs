@@ -1,7 +1,22 @@
+using Microsoft.ML;
+
 namespace BlairClip.ML.Core;
 
-/// <summary>The entry object: holds the seed and progress sink shared by every component, and exposes the
-/// catalogs (data, transforms, recommenders, evaluation, models) through which components are created.
+/// <summary>BlairClip.ML's catalogs for an <see cref="MLContext"/>, as ML.NET's own packages hang theirs off it:
+/// <c>var bc = new MLContext(seed: 42).BlairClip();</c> then <c>bc.Transforms.TfIdf(…)</c>,
+/// <c>bc.Recommenders.Bpr(…)</c>, <c>bc.Evaluation.Ranking(…)</c>, <c>bc.Models.Save(…)</c>.</summary>
+public static class MLContextExtensions
+{
+    /// <summary>The BlairClip catalogs over <paramref name="mlContext"/>.</summary>
+    /// <param name="seed">Seed of our components' random streams (ML.NET does not expose its context's seed).</param>
+    /// <param name="progress">Progress sink (null: none).</param>
+    /// <param name="baseDirectory">Folder relative paths in step options are resolved against (null: current directory).</param>
+    public static BlairClipContext BlairClip(this MLContext mlContext, int seed = 42, IProgressReporter? progress = null, string? baseDirectory = null) =>
+        new(mlContext, seed, progress, baseDirectory);
+}
+
+/// <summary>The entry object: holds the <see cref="MLContext"/>, the seed and progress sink shared by every component,
+/// and exposes the catalogs (data, transforms, recommenders, evaluation, models) through which components are created.
 /// Catalog methods are extension methods on these catalog objects, one per component file.</summary>
 public sealed class BlairClipContext
 {
@@ -10,16 +25,27 @@ public sealed class BlairClipContext
     /// <param name="baseDirectory">Folder that relative paths in step options (e.g. a checkpoint) are resolved
     /// against: the study's folder when run by the study runner; null means the current directory.</param>
     public BlairClipContext(int seed = 42, IProgressReporter? progress = null, string? baseDirectory = null)
+        : this(new MLContext(seed), seed, progress, baseDirectory) { }
+
+    /// <param name="mlContext">The ML.NET context ML.NET built-in steps are created from.</param>
+    /// <param name="seed">Study-wide seed.</param>
+    /// <param name="progress">Progress sink (null: none).</param>
+    /// <param name="baseDirectory">Folder relative paths in step options are resolved against (null: current directory).</param>
+    public BlairClipContext(MLContext mlContext, int seed, IProgressReporter? progress = null, string? baseDirectory = null)
     {
+        ML = mlContext;
         Seed = seed;
         Progress = progress ?? NullProgress.Instance;
         BaseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         Data = new DataCatalog(this);
-        Transforms = new TransformsCatalog(this);
+        Transforms = new ItemTransformsCatalog(this);
         Recommenders = new RecommendersCatalog(this);
         Evaluation = new EvaluationCatalog(this);
         Models = new ModelCatalog(this);
     }
+
+    /// <summary>The ML.NET context (ML.NET's own transforms in pipelines are created from it).</summary>
+    public MLContext ML { get; }
 
     /// <summary>Study-wide seed; components derive their own streams from it.</summary>
     public int Seed { get; }
@@ -37,7 +63,7 @@ public sealed class BlairClipContext
     public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
 
     public DataCatalog Data { get; }
-    public TransformsCatalog Transforms { get; }
+    public ItemTransformsCatalog Transforms { get; }
     public RecommendersCatalog Recommenders { get; }
     public EvaluationCatalog Evaluation { get; }
     public ModelCatalog Models { get; }
@@ -63,7 +89,7 @@ public abstract class CatalogBase(BlairClipContext context)
 /// <summary>Loaders, filters and splits (<c>context.Data.…</c>).</summary>
 public sealed class DataCatalog(BlairClipContext context) : CatalogBase(context);
 /// <summary>Featurizers (<c>context.Transforms.…</c>).</summary>
-public sealed class TransformsCatalog(BlairClipContext context) : CatalogBase(context);
+public sealed class ItemTransformsCatalog(BlairClipContext context) : CatalogBase(context);
 /// <summary>Recommender estimators (<c>context.Recommenders.…</c>).</summary>
 public sealed class RecommendersCatalog(BlairClipContext context) : CatalogBase(context);
 /// <summary>The shared ranking evaluator (<c>context.Evaluation.…</c>).</summary>

@@ -4,9 +4,10 @@ namespace BlairClip.ML.Core;
 /// interacted with (item indices; the training history for known users).</summary>
 public readonly record struct UserQuery(int User, ReadOnlyMemory<int> History);
 
-/// <summary>A trained recommender: scores every catalog item for a batch of users. Higher is better.
-/// The shared ranking evaluator and <c>recommend</c> both rank by these scores, so they agree by construction.</summary>
-public interface IRecommender : ITransformer
+/// <summary>The batched full-catalog scorer behind the shared evaluator: scores every catalog item for a batch of
+/// users, higher is better. The evaluator and <c>recommend</c> both rank by these scores, so they agree by
+/// construction. (ML.NET has no notion of it: its transformers score one row at a time.)</summary>
+public interface IRecommender
 {
     /// <summary>Catalog size; scores rows have this length.</summary>
     int ItemCount { get; }

@@ -19,11 +19,6 @@ public sealed class Interactions
 
     public static readonly Interactions Empty = new([], [], [], []);
 
-    /// <summary>The schema every interaction table has (the input schema of interaction-based estimators).</summary>
-    public static readonly Schema Schema = new([
-        new SchemaColumn("User", ColumnType.Int32), new SchemaColumn("Item", ColumnType.Int32),
-        new SchemaColumn("Timestamp", ColumnType.Int64), new SchemaColumn("Rating", ColumnType.Single)]);
-
     /// <summary>The rows whose index is in <paramref name="rows"/>, in that order.</summary>
     public Interactions Select(ReadOnlySpan<int> rows)
     {

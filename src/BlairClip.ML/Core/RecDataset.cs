@@ -1,39 +1,79 @@
+using Microsoft.ML;
+using BlairClip.ML.DataViews;
+
 namespace BlairClip.ML.Core;
 
-/// <summary>The schema of what flows through a recommender pipeline: the item table's columns and the
-/// interaction table's columns. Checked by every estimator before fitting.</summary>
-public sealed record RecSchema(Schema Items, Schema Interactions)
-{
-    public RecSchema WithItemColumn(SchemaColumn column) => this with { Items = Items.With(column) };
-}
-
-/// <summary>What a recommender pipeline is fitted on and transforms: the catalog (one row per item index,
-/// at least column <c>ItemId</c>), the users, and the training interactions. Immutable.</summary>
+/// <summary>The two tables a recommender pipeline is fitted on — ML.NET has no notion of this pair: the catalog
+/// (<see cref="ItemTable"/>, an <see cref="IDataView"/> with one row per item index and at least the text column
+/// <c>ItemId</c>) and the training interactions (<see cref="Train"/>, also as the key-typed
+/// <see cref="InteractionsView"/>), with the user and item id maps and the users' histories. Immutable.</summary>
 public sealed class RecDataset
 {
-    /// <summary>Name of the item id column that every item table has.</summary>
+    /// <summary>Item id: text in the item table, a key (into <see cref="Items"/>) in the interactions.</summary>
     public const string ItemIdColumn = "ItemId";
+    /// <summary>User id: a key (into <see cref="Users"/>) in the interactions.</summary>
+    public const string UserIdColumn = "UserId";
+    /// <summary>Interaction time (Int64; only order matters).</summary>
+    public const string TimestampColumn = "Timestamp";
+    /// <summary>Interaction rating (Single; NaN where the source has none).</summary>
+    public const string RatingColumn = "Rating";
 
-    public RecDataset(IdMap users, IdMap items, DataView itemTable, Interactions train)
+    public RecDataset(IdMap users, IdMap items, IDataView itemTable, Interactions train)
     {
-        if (itemTable.RowCount != items.Count)
-            throw new ArgumentException($"Item table has {itemTable.RowCount} rows for {items.Count} items.");
+        if (itemTable.GetRowCount() is not { } rows || rows != items.Count)
+            throw new ArgumentException($"Item table has {itemTable.GetRowCount()?.ToString() ?? "an unknown number of"} rows for {items.Count} items.");
         Users = users; Items = items; ItemTable = itemTable; Train = train;
         _histories = new Lazy<UserHistories>(() => UserHistories.From(Train, Users.Count));
+        _interactions = new Lazy<IDataView>(() => InteractionsOf(Users, Items, Train));
     }
 
     private readonly Lazy<UserHistories> _histories;
+    private readonly Lazy<IDataView> _interactions;
 
     public IdMap Users { get; }
     public IdMap Items { get; }
-    public DataView ItemTable { get; }
+    public IDataView ItemTable { get; }
     public Interactions Train { get; }
 
     /// <summary>Distinct training items per user.</summary>
     public UserHistories TrainHistories => _histories.Value;
 
-    public RecSchema Schema => new(ItemTable.Schema, Interactions.Schema);
+    /// <summary><see cref="Train"/> as ML.NET sees interactions (the shape of its matrix factorization input):
+    /// <c>UserId</c> and <c>ItemId</c> UInt32 keys (1-based, with the ids as KeyValues), <c>Timestamp</c> Int64,
+    /// <c>Rating</c> Single.</summary>
+    public IDataView InteractionsView => _interactions.Value;
 
     /// <summary>The same dataset with another item table (same rows).</summary>
-    public RecDataset WithItemTable(DataView itemTable) => new(Users, Items, itemTable, Train);
+    public RecDataset WithItemTable(IDataView itemTable) => new(Users, Items, itemTable, Train);
+
+    /// <summary>The key-typed interactions view of <paramref name="events"/> (see <see cref="InteractionsView"/>).</summary>
+    public static IDataView InteractionsOf(IdMap users, IdMap items, Interactions events) =>
+        ColumnarDataView.Create(events.Count)
+            .AddKey(UserIdColumn, events.User.Select(u => (uint)u + 1).ToArray(), Math.Max(1, users.Count), users.Count > 0 ? users.Ids : null)
+            .AddKey(ItemIdColumn, events.Item.Select(i => (uint)i + 1).ToArray(), Math.Max(1, items.Count), items.Count > 0 ? items.Ids : null)
+            .AddInt64(TimestampColumn, events.Timestamp)
+            .AddSingle(RatingColumn, events.Rating);
+
+    /// <summary>Reads a key-typed interactions view back into index arrays (users and items 0-based) with the
+    /// numbers of users and items its key types declare.</summary>
+    /// <exception cref="SchemaMismatchException">No UInt32 key columns <c>UserId</c>/<c>ItemId</c>; names <paramref name="owner"/>.</exception>
+    /// <exception cref="InvalidDataException">A missing key (0) in a row.</exception>
+    public static (Interactions Events, int Users, int Items) ReadInteractions(IDataView view, string owner)
+    {
+        var users = DataViewColumns.Keys(view, UserIdColumn, owner, out var userCount);
+        var items = DataViewColumns.Keys(view, ItemIdColumn, owner, out var itemCount);
+        var u = new int[users.Length];
+        var i = new int[items.Length];
+        for (int k = 0; k < u.Length; k++)
+        {
+            if (users[k] == 0 || items[k] == 0)
+                throw new InvalidDataException($"{owner}: interaction row {k} has a missing {(users[k] == 0 ? UserIdColumn : ItemIdColumn)} key.");
+            u[k] = (int)users[k] - 1;
+            i[k] = (int)items[k] - 1;
+        }
+        var schema = view.Schema;
+        var timestamps = schema.GetColumnOrNull(TimestampColumn) is not null ? DataViewColumns.Int64(view, TimestampColumn, owner) : new long[u.Length];
+        var ratings = schema.GetColumnOrNull(RatingColumn) is not null ? DataViewColumns.Single(view, RatingColumn, owner) : Enumerable.Repeat(float.NaN, u.Length).ToArray();
+        return (new Interactions(u, i, timestamps, ratings), checked((int)userCount), checked((int)itemCount));
+    }
 }

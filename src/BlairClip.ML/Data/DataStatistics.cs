@@ -65,11 +65,11 @@ public sealed record DataStatistics(int Users, int Items, int Interactions, int 
             withText, withImage, CountQuantiles.Of(perUser.Where(c => c > 0).ToArray()), CountQuantiles.Of(perItem), density);
     }
 
-    private static int CountNonEmpty(DataView table, string column)
+    private static int CountNonEmpty(Microsoft.ML.IDataView table, string column)
     {
-        if (!table.HasColumn(column)) return 0;
+        if (table.Schema.GetColumnOrNull(column) is null) return 0;
         int n = 0;
-        foreach (var s in table.GetColumn<ScalarColumn<string>>(column).Values)
+        foreach (var s in DataViews.DataViewColumns.Text(table, column, "statistics"))
             if (!string.IsNullOrWhiteSpace(s)) n++;
         return n;
     }

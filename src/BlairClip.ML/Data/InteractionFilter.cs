@@ -131,7 +131,7 @@ public sealed class InteractionFilter(InteractionFilterOptions options)
         for (int k = 0; k < selected.Count; k++) { u[k] = userIndex[u[k]]; it[k] = itemIndex[it[k]]; }
 
         var itemRows = Enumerable.Range(0, itemAlive.Length).Where(i => itemAlive[i]).ToArray();
-        var table = new DataView(itemRows.Length, data.ItemTable.Columns.Select(c => SelectRows(c, itemRows)));
+        var table = data.ItemTable.SelectRows(itemRows);
         report.Set("users", users.Count);
         report.Set("items", items.Count);
         report.Set("interactions", selected.Count);
@@ -149,30 +149,6 @@ public sealed class InteractionFilter(InteractionFilterOptions options)
         }
         kept = new IdMap(list);
         return index;
-    }
-
-    /// <summary>Column <paramref name="column"/> restricted to <paramref name="rows"/> (any column class).</summary>
-    internal static DataColumn SelectRows(DataColumn column, int[] rows) => column switch
-    {
-        ScalarColumn<string> s => new ScalarColumn<string>(s.Name, rows.Select(r => s[r]).ToArray()),
-        ScalarColumn<int> s => new ScalarColumn<int>(s.Name, rows.Select(r => s[r]).ToArray()),
-        ScalarColumn<long> s => new ScalarColumn<long>(s.Name, rows.Select(r => s[r]).ToArray()),
-        ScalarColumn<float> s => new ScalarColumn<float>(s.Name, rows.Select(r => s[r]).ToArray()),
-        DenseVectorColumn d => new DenseVectorColumn(d.Name, d.Dimension, rows.SelectMany(r => d.Row(r).ToArray()).ToArray()),
-        SparseVectorColumn sp => SelectSparse(sp, rows),
-        _ => throw new NotSupportedException($"Cannot filter column '{column.Name}' of {column.GetType().Name}."),
-    };
-
-    private static SparseVectorColumn SelectSparse(SparseVectorColumn sp, int[] rows)
-    {
-        var offsets = new int[rows.Length + 1];
-        var idx = new List<int>(); var val = new List<float>();
-        for (int k = 0; k < rows.Length; k++)
-        {
-            idx.AddRange(sp.RowIndices(rows[k]).ToArray()); val.AddRange(sp.RowValues(rows[k]).ToArray());
-            offsets[k + 1] = idx.Count;
-        }
-        return new SparseVectorColumn(sp.Name, sp.Dimension, offsets, idx.ToArray(), val.ToArray());
     }
 
     /// <summary>Counts, after each rule, the events, users and items it removed (users/items whose last event

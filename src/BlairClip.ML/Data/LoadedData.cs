@@ -1,4 +1,5 @@
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 
 namespace BlairClip.ML.Data;
 
@@ -49,11 +50,11 @@ public sealed class DataReport
 
 /// <summary>A loaded data set: user/item id maps, the item table (row = item index; columns <see cref="ItemColumns"/>)
 /// and all interaction events in file order. Immutable.</summary>
-public sealed class LoadedData(IdMap users, IdMap items, DataView itemTable, Interactions events, DataReport report)
+public sealed class LoadedData(IdMap users, IdMap items, ColumnarDataView itemTable, Interactions events, DataReport report)
 {
     public IdMap Users { get; } = users;
     public IdMap Items { get; } = items;
-    public DataView ItemTable { get; } = itemTable;
+    public ColumnarDataView ItemTable { get; } = itemTable;
     public Interactions Events { get; } = events;
     public DataReport Report { get; } = report;
 }

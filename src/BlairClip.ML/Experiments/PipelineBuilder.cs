@@ -1,11 +1,13 @@
+using Microsoft.ML;
 using BlairClip.ML.Core;
+using BlairClip.ML.Recommenders;
 using BlairClip.ML.Experiments.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace BlairClip.ML.Experiments;
 
-/// <summary>A pipeline ready to fit: its file, its steps' options (after study overrides) and the estimator chain.</summary>
-public sealed record BuiltPipeline(string Path, IReadOnlyList<(string Step, object Options)> Steps, EstimatorChain<IRecommender> Chain);
+/// <summary>A pipeline ready to fit: its file, its steps' options (after study overrides) and the pipeline.</summary>
+public sealed record BuiltPipeline(string Path, IReadOnlyList<(string Step, object Options)> Steps, RecommenderPipeline Pipeline);
 
 /// <summary>Turns a study's model entry (<c>pipeline</c> + <c>params</c>) into an estimator chain.
 /// <para>Resolution: a value ending in <c>.yaml</c>/<c>.yml</c> or containing a slash is a path relative to the study;
@@ -57,8 +59,11 @@ public static class PipelineBuilder
                 throw doc.Binder.Error(doc.Root, $"steps[{i}]: unknown step '{s.Step}' (known: {string.Join(", ", PipelineSteps.Names.Order())}).");
             types.Add((s.Step, est, opt));
         }
-        if (!PipelineSteps.Produces<IRecommender>(types[^1].Estimator))
+        if (!PipelineSteps.IsRecommender(types[^1].Estimator))
             throw doc.Binder.Error(doc.Root, $"the last step '{types[^1].Name}' does not produce a recommender.");
+        for (int i = 0; i < types.Count - 1; i++)
+            if (!PipelineSteps.IsItemStep(types[i].Estimator))
+                throw doc.Binder.Error(doc.Root, $"steps[{i}]: '{types[i].Name}' is a recommender; only the last step may be one (the others transform the item table).");
 
         // Route the study's params to steps.
         var overrides = types.Select(_ => new YamlMappingNode()).ToArray();
@@ -98,7 +103,7 @@ public static class PipelineBuilder
                 }
             }
 
-        var estimators = new List<IEstimator<ITransformer>>();
+        var estimators = new List<object>();
         var steps = new List<(string, object)>();
         for (int i = 0; i < types.Count; i++)
         {
@@ -124,6 +129,7 @@ public static class PipelineBuilder
             }
             steps.Add((name, options));
         }
-        return new BuiltPipeline(path, steps, new EstimatorChain<IRecommender>(estimators.ToArray()));
+        return new BuiltPipeline(path, steps, new RecommenderPipeline(
+            estimators.Take(estimators.Count - 1).Cast<IEstimator<ITransformer>>().ToList(), (IRecommenderEstimator)estimators[^1]));
     }
 }

@@ -1,9 +1,12 @@
 using System.Reflection;
+using Microsoft.ML;
 using BlairClip.ML.Core;
+using BlairClip.ML.Recommenders;
 
 namespace BlairClip.ML.Experiments;
 
-/// <summary>The estimators usable as pipeline steps: every class with <see cref="PipelineStepAttribute"/> in the
+/// <summary>The estimators usable as pipeline steps — ML.NET estimators over the item table (ours and adapters for
+/// ML.NET's own transforms) and recommender estimators: every class with <see cref="PipelineStepAttribute"/> in the
 /// loaded assemblies and in the <c>BlairClip.*.dll</c> files beside the program (so tensor-based steps, e.g. the
 /// tower encoders, register by being deployed with it).</summary>
 public static class PipelineSteps
@@ -21,12 +24,18 @@ public static class PipelineSteps
         return false;
     }
 
-    /// <summary>Creates the estimator of <paramref name="estimator"/> type with its options.</summary>
-    public static IEstimator<ITransformer> Create(Type estimator, BlairClipContext context, object options)
+    /// <summary>Creates the estimator of <paramref name="estimator"/> type with its options: the constructor
+    /// <c>(BlairClipContext, TOptions)</c>, further parameters at their defaults.</summary>
+    /// <exception cref="InvalidOperationException">The class has no such constructor (a registration error).</exception>
+    public static object Create(Type estimator, BlairClipContext context, object options)
     {
+        var ctor = estimator.GetConstructors().FirstOrDefault(c =>
+            c.GetParameters() is { Length: >= 2 } p && p[0].ParameterType == typeof(BlairClipContext) && p[1].ParameterType.IsInstanceOfType(options)
+            && p.Skip(2).All(x => x.HasDefaultValue))
+            ?? throw new InvalidOperationException($"Pipeline step {estimator.Name} needs a public constructor ({nameof(BlairClipContext)}, {options.GetType().Name}, optional parameters…).");
         try
         {
-            return (IEstimator<ITransformer>)Activator.CreateInstance(estimator, context, options)!;
+            return ctor.Invoke([context, options, .. ctor.GetParameters().Skip(2).Select(p => p.DefaultValue)]);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
@@ -35,9 +44,11 @@ public static class PipelineSteps
         }
     }
 
-    /// <summary>True when <paramref name="estimator"/> fits a transformer of type <typeparamref name="T"/>.</summary>
-    public static bool Produces<T>(Type estimator) => estimator.GetInterfaces().Any(i =>
-        i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEstimator<>) && typeof(T).IsAssignableFrom(i.GetGenericArguments()[0]));
+    /// <summary>True when <paramref name="estimator"/> is a recommender estimator (a pipeline's last step).</summary>
+    public static bool IsRecommender(Type estimator) => typeof(IRecommenderEstimator).IsAssignableFrom(estimator);
+
+    /// <summary>True when <paramref name="estimator"/> is an ML.NET estimator over the item table (a pipeline's other steps).</summary>
+    public static bool IsItemStep(Type estimator) => !IsRecommender(estimator) && typeof(IEstimator<ITransformer>).IsAssignableFrom(estimator);
 
     /// <summary>Loads the <c>BlairClip.*.dll</c> assemblies in the program's folder that are not loaded yet, so that
     /// scans for <see cref="PipelineStepAttribute"/> and model entries see components no code has touched yet.</summary>

@@ -62,24 +62,40 @@ public static class StudyRunner
             var resolved = new List<object>();
             var modelNodes = ((YamlSequenceNode)doc["models"]!).Children;
             var titles = Titles(study);
+            // Every pipeline is built and its schemas checked through all steps before the first model is fitted.
+            var pipelines = new List<BuiltPipeline>();
             for (int m = 0; m < spec.Models.Count; m++)
             {
                 var model = spec.Models[m];
-                if (results.Any(r => r.Name == model.Name))
+                if (spec.Models.Take(m).Any(r => r.Name == model.Name))
                     throw doc.Binder.Error(modelNodes[m], $"two models are named '{model.Name}'.");
                 var built = PipelineBuilder.Build(model, doc, modelNodes[m], context);
+                try
+                {
+                    built.Pipeline.Check(study.Train);
+                }
+                catch (Exception e) when (e is SchemaMismatchException or ArgumentOutOfRangeException)
+                {
+                    throw doc.Binder.Error(modelNodes[m], $"model '{model.Name}' ({Path.GetFileName(built.Path)}): {e.Message}");
+                }
+                pipelines.Add(built);
+            }
+            for (int m = 0; m < spec.Models.Count; m++)
+            {
+                var model = spec.Models[m];
+                var built = pipelines[m];
                 var fitWatch = Stopwatch.StartNew();
-                var chain = built.Chain.Fit(study.Train);
+                var chain = built.Pipeline.Fit(study.Train);
                 double fit = fitWatch.Elapsed.TotalSeconds;
                 var evalWatch = Stopwatch.StartNew();
-                var evaluation = evaluator.Evaluate(chain.LastTransformer, study.Split.Test, study.TestHistories);
+                var evaluation = evaluator.Evaluate(chain.Recommender, study.Split.Test, study.TestHistories);
                 double eval = evalWatch.Elapsed.TotalSeconds;
                 results.Add(new ModelResult(model.Name, built.Path, evaluation, fit, eval));
                 log.WriteLine($"{model.Name}: fit {fit:F2}s, evaluate {eval:F2}s, " + string.Join(", ", evaluation.Metrics.Select(kv => $"{kv.Key} {kv.Value:F4}")));
                 if (spec.Output.SaveModels)
                 {
                     var saved = new RecommenderModel(model.Name, built.Path, chain, study.Data.Users, study.Data.Items, titles,
-                        study.TestHistories, study.Train.Schema);
+                        study.TestHistories);
                     ModelArchive.Save(saved, Path.Combine(staging, "models", ModelResult.FileStemOf(model.Name) + ".zip"));
                 }
                 resolved.Add(new { name = model.Name, pipeline = built.Path, steps = built.Steps.Select(s => new { step = s.Step, options = s.Options }) });
@@ -104,8 +120,8 @@ public static class StudyRunner
     public static IReadOnlyList<string?> Titles(StudyData study)
     {
         var table = study.Data.ItemTable;
-        if (!table.HasColumn(Data.ItemColumns.Title)) return [];
-        var col = table.GetColumn<ScalarColumn<string>>(Data.ItemColumns.Title);
+        if (table.Schema.GetColumnOrNull(Data.ItemColumns.Title) is null) return [];
+        var col = DataViews.DataViewColumns.Text(table, Data.ItemColumns.Title, "titles");
         var titles = new string?[table.RowCount];
         for (int i = 0; i < titles.Length; i++) titles[i] = string.IsNullOrEmpty(col[i]) ? null : col[i];
         return titles;

@@ -1,5 +1,7 @@
-using System.Numerics.Tensors;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 using BlairClip.ML.Models;
 
 namespace BlairClip.ML.Features;
@@ -34,12 +36,21 @@ public sealed class FeatureLookupEstimator : IEstimator<FeatureLookupTransformer
     public BlairClipContext Context { get; }
     public FeatureLookupOptions Options { get; }
 
-    /// <exception cref="SchemaMismatchException">No dense or sparse vector column <c>features_column</c>.</exception>
-    public RecSchema GetOutputSchema(RecSchema input) => new FeatureLookupTransformer(Options).GetOutputSchema(input);
-
-    public FeatureLookupTransformer Fit(RecDataset data)
+    /// <exception cref="SchemaMismatchException">No vector column <c>features_column</c>.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        GetOutputSchema(data.Schema);
+        var column = DataViewColumns.Require(inputSchema, Options.FeaturesColumn, "FeatureLookup", ColumnKind.Vector);
+        var output = Options.OutputColumn ?? Options.FeaturesColumn;
+        var added = new List<(string, DataViewType)> { (output, new VectorDataViewType(NumberDataViewType.Single, 1)) };
+        if (DataViewColumns.Find(inputSchema, ItemFeatureLoader.PresenceColumn(Options.FeaturesColumn)) is not null)
+            added.Add((ItemFeatureLoader.PresenceColumn(output), NumberDataViewType.Int32));
+        _ = column;
+        return SchemaShapes.With(inputSchema, [.. added]);
+    }
+
+    public FeatureLookupTransformer Fit(IDataView input)
+    {
+        DataViewColumns.Require(input.Schema, Options.FeaturesColumn, "FeatureLookup", ColumnKind.Vector);
         return new FeatureLookupTransformer(Options);
     }
 }
@@ -47,65 +58,43 @@ public sealed class FeatureLookupEstimator : IEstimator<FeatureLookupTransformer
 /// <summary>Fitted <see cref="FeatureLookupEstimator"/> (stateless). Entry layout v1: properties
 /// <c>features_column</c>, <c>output_column</c> (string or null), <c>normalize</c>; no tensors.</summary>
 [ModelEntry("FeatureLookup", 1)]
-public sealed class FeatureLookupTransformer : ITransformer
+public sealed class FeatureLookupTransformer : ItemTransformer
 {
     internal FeatureLookupTransformer(FeatureLookupOptions options) => Options = options;
 
     public FeatureLookupOptions Options { get; }
     private string Output => Options.OutputColumn ?? Options.FeaturesColumn;
 
-    /// <exception cref="SchemaMismatchException">No dense or sparse vector column <c>features_column</c>.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
+    private string Flag => ItemFeatureLoader.PresenceColumn(Options.FeaturesColumn);
+
+    /// <exception cref="SchemaMismatchException">No vector column <c>features_column</c>.</exception>
+    protected override (string Name, DataViewType Type)[] AddedColumns(DataViewSchema input)
     {
-        var column = input.Items.Require(Options.FeaturesColumn, "FeatureLookup", DataKind.DenseVector, DataKind.SparseVector);
-        var schema = input.WithItemColumn(column with { Name = Output });
-        return input.Items.TryGetColumn(ItemFeatureLoader.PresenceColumn(Options.FeaturesColumn), out var flag)
-            ? schema.WithItemColumn(flag with { Name = ItemFeatureLoader.PresenceColumn(Output) })
-            : schema;
+        var column = DataViewColumns.Require(input, Options.FeaturesColumn, "FeatureLookup", ColumnKind.Vector);
+        return input.GetColumnOrNull(Flag) is { } flag
+            ? [(Output, column.Type), (ItemFeatureLoader.PresenceColumn(Output), flag.Type)]
+            : [(Output, column.Type)];
     }
 
     /// <summary>Adds column <c>output_column</c> <c>[items, dim]</c> (and its presence flag) to the item table.</summary>
-    public RecDataset Transform(RecDataset data)
+    protected override ColumnarDataView Append(ColumnarDataView input)
     {
-        GetOutputSchema(data.Schema);
-        var table = data.ItemTable;
-        var column = table.Columns.First(c => c.Name == Options.FeaturesColumn);
-        var output = !Options.Normalize ? column.Rename(Output) : column switch
-        {
-            DenseVectorColumn d => new DenseVectorColumn(Output, d.Dimension, NormalizeRows(d.Values.ToArray(), RowBounds(d.Length, d.Dimension))),
-            SparseVectorColumn s => new SparseVectorColumn(Output, s.Dimension, s.RowOffsets.ToArray(), s.Indices.ToArray(),
-                NormalizeRows(s.Values.ToArray(), s.RowOffsets.ToArray())),
-            _ => throw new SchemaMismatchException($"FeatureLookup needs a vector column '{column.Name}', but it is {column.Type}."),
-        };
-        table = table.WithColumn(output);
-        var flagName = ItemFeatureLoader.PresenceColumn(Options.FeaturesColumn);
-        if (table.HasColumn(flagName))
-            table = table.WithColumn(table.Columns.First(c => c.Name == flagName).Rename(ItemFeatureLoader.PresenceColumn(Output)));
-        return data.WithItemTable(table);
+        var matrix = DataViewColumns.Vectors(input, Options.FeaturesColumn, "FeatureLookup");
+        if (Options.Normalize) matrix.NormalizeRows();
+        var table = matrix.AddTo(input, Output);
+        if (input.Schema.GetColumnOrNull(Flag) is not null)
+            table = table.AddInt32(ItemFeatureLoader.PresenceColumn(Output), DataViewColumns.Int32(input, Flag, "FeatureLookup"));
+        return table;
     }
 
-    private static int[] RowBounds(int rows, int dim) => Enumerable.Range(0, rows + 1).Select(r => r * dim).ToArray();
-
-    /// <summary>Divides each row <c>values[bounds[r] .. bounds[r+1])</c> by its L2 norm.</summary>
-    private static float[] NormalizeRows(float[] values, int[] bounds)
-    {
-        for (int r = 0; r + 1 < bounds.Length; r++)
-        {
-            var row = values.AsSpan(bounds[r], bounds[r + 1] - bounds[r]);
-            float norm = TensorPrimitives.Norm(row);
-            if (norm > 0) TensorPrimitives.Divide(row, norm, row);
-        }
-        return values;
-    }
-
-    public void Save(ModelSaveContext context)
+    public override void SaveEntry(EntryWriter context)
     {
         context.Properties["features_column"] = Options.FeaturesColumn;
         context.Properties["output_column"] = Options.OutputColumn;
         context.Properties["normalize"] = Options.Normalize;
     }
 
-    public static FeatureLookupTransformer Load(ModelLoadContext context) => new(new FeatureLookupOptions
+    public static FeatureLookupTransformer LoadEntry(EntryReader context) => new(new FeatureLookupOptions
     {
         FeaturesColumn = context.Get<string>("features_column"),
         OutputColumn = context.Properties["output_column"]?.GetValue<string>(),
@@ -117,9 +106,9 @@ public sealed class FeatureLookupTransformer : ITransformer
 public static class FeatureLookupCatalog
 {
     /// <summary>Selects <paramref name="featuresColumn"/> as <paramref name="outputColumn"/>, optionally L2-normalised.</summary>
-    public static FeatureLookupEstimator FeatureLookup(this TransformsCatalog catalog, string featuresColumn, string? outputColumn = null, bool normalize = false) =>
+    public static FeatureLookupEstimator FeatureLookup(this ItemTransformsCatalog catalog, string featuresColumn, string? outputColumn = null, bool normalize = false) =>
         new(catalog.Context, new FeatureLookupOptions { FeaturesColumn = featuresColumn, OutputColumn = outputColumn, Normalize = normalize });
 
     /// <summary>Feature lookup with an options record.</summary>
-    public static FeatureLookupEstimator FeatureLookup(this TransformsCatalog catalog, FeatureLookupOptions options) => new(catalog.Context, options);
+    public static FeatureLookupEstimator FeatureLookup(this ItemTransformsCatalog catalog, FeatureLookupOptions options) => new(catalog.Context, options);
 }

@@ -4,7 +4,7 @@ using BlairClip.ML.Data;
 namespace BlairClip.ML.Features;
 
 /// <summary>Adds precomputed item features (<c>data.item_features</c>) to a loaded catalog: each entry becomes a
-/// <see cref="DenseVectorColumn"/> named <see cref="ItemFeatureSpec.Name"/> plus an Int32 presence column
+/// dense vector column named <see cref="ItemFeatureSpec.Name"/> plus an Int32 presence column
 /// <see cref="PresenceColumn"/> (1 where the file has the item's row, 0 where the row was filled with zeros).
 /// <para>Rows are matched by id: feature ids not in the catalog are ignored, catalog items without a row get zeros.
 /// Both are counted in the data report (run.json <c>data</c>): <c>item_features.NAME.rows</c>,
@@ -27,11 +27,11 @@ public static class ItemFeatureLoader
         {
             if (string.IsNullOrWhiteSpace(spec.Name))
                 throw new ArgumentException($"item_features: 'name' must name a column, but was '{spec.Name}' ({spec.Path}).");
-            if (table.HasColumn(spec.Name) || table.HasColumn(PresenceColumn(spec.Name)))
+            if (table.Schema.GetColumnOrNull(spec.Name) is not null || table.Schema.GetColumnOrNull(PresenceColumn(spec.Name)) is not null)
                 throw new ArgumentException($"item_features: 'name' is '{spec.Name}', but the item table already has that column (columns: {string.Join(", ", table.Schema.Select(c => c.Name))}).");
             var file = FeatureFileReader.Read(spec, baseDirectory);
-            var (column, presence, counts) = Align(spec, file, data.Items);
-            table = table.WithColumn(column).WithColumn(presence);
+            var (values, presence, counts) = Align(file, data.Items);
+            table = table.AddDense(spec.Name, file.Dimension, values).AddInt32(PresenceColumn(spec.Name), presence);
             var prefix = $"item_features.{spec.Name}.";
             report.Set(prefix + "rows", file.Ids.Count);
             report.Set(prefix + "dimension", file.Dimension);
@@ -42,7 +42,7 @@ public static class ItemFeatureLoader
         return new LoadedData(data.Users, data.Items, table, data.Events, report);
     }
 
-    private static (DenseVectorColumn, ScalarColumn<int>, (int Matched, int Unknown)) Align(ItemFeatureSpec spec, FeatureFile file, IdMap items)
+    private static (float[] Values, int[] Present, (int Matched, int Unknown)) Align(FeatureFile file, IdMap items)
     {
         int dim = file.Dimension;
         var values = new float[(long)items.Count * dim];
@@ -59,7 +59,7 @@ public static class ItemFeatureLoader
             present[item] = 1;
             matched++;
         }
-        return (new DenseVectorColumn(spec.Name, dim, values), new ScalarColumn<int>(PresenceColumn(spec.Name), present), (matched, unknown));
+        return (values, present, (matched, unknown));
     }
 }
 

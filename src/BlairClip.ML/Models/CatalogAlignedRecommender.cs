@@ -47,8 +47,4 @@ public sealed class CatalogAlignedRecommender : IRecommender
             for (int i = 0; i < dst.Length; i++) dst[i] = _itemToModel[i] >= 0 ? src[_itemToModel[i]] : float.NegativeInfinity;
         }
     }
-
-    public RecSchema GetOutputSchema(RecSchema input) => input;
-    public RecDataset Transform(RecDataset data) => data;
-    public void Save(ModelSaveContext context) => throw new NotSupportedException("Save the underlying model instead.");
 }

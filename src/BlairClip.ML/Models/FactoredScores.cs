@@ -65,12 +65,3 @@ internal sealed class FactoredScores
         return dense is not null ? ItemMatrix.FromDense(dimension, dense) : ItemMatrix.FromSparse(dimension, [.. indptr], [.. indices], [.. values]);
     }
 }
-
-/// <summary>A recommender whose scores for known users factor into <see cref="FactoredScores"/> (every recommender
-/// that can be saved into a model zip).</summary>
-internal interface IFactoredRecommender
-{
-    /// <summary>The factored scores of the users of <paramref name="histories"/> (index = user index, history = the
-    /// history the model scores the user with).</summary>
-    FactoredScores Factor(UserHistories histories);
-}

@@ -42,23 +42,38 @@ public static class ModelArchive
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         WriteMLNetEntries(model, zip);
         var entries = new JsonArray();
-        for (int i = 0; i < model.Chain.Transformers.Count; i++)
+        var steps = model.Fitted.ItemSteps.Select(s => (s.Transformer, s.InputSchema)).Append((model.Recommender, null)).ToList();
+        for (int i = 0; i < steps.Count; i++)
         {
-            var t = model.Chain.Transformers[i];
-            var attr = TransformerLoaders.EntryOf(t);
-            var ctx = new ModelSaveContext();
-            t.Save(ctx);
-            var dir = $"transformers/{i:00}-{attr.Signature}/";
-            var entryJson = new JsonObject
+            var (t, inputSchema) = steps[i];
+            if (t is IModelEntry entry)
             {
-                ["signature"] = attr.Signature,
-                ["version_written"] = attr.Version,
-                ["version_readable"] = ctx.MinReadableVersion ?? attr.Version,
-                ["properties"] = ctx.Properties,
-            };
-            WriteText(zip, dir + "entry.json", entryJson.ToJsonString(Indented));
-            WriteBytes(zip, dir + "tensors.safetensors", ctx.Tensors.ToArray());
-            entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = attr.Signature });
+                var attr = TransformerLoaders.EntryOf(t);
+                var ctx = new EntryWriter();
+                entry.SaveEntry(ctx);
+                var dir = $"transformers/{i:00}-{attr.Signature}/";
+                var entryJson = new JsonObject
+                {
+                    ["signature"] = attr.Signature,
+                    ["version_written"] = attr.Version,
+                    ["version_readable"] = ctx.MinReadableVersion ?? attr.Version,
+                    ["properties"] = ctx.Properties,
+                };
+                WriteText(zip, dir + "entry.json", entryJson.ToJsonString(Indented));
+                WriteBytes(zip, dir + "tensors.safetensors", ctx.Tensors.ToArray());
+                entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = attr.Signature });
+            }
+            else
+            {
+                // An ML.NET built-in (FeaturizeText, NormalizeLpNorm, …): ML.NET writes it, as its own zip.
+                var schema = inputSchema ?? throw new InvalidOperationException(
+                    $"Item step {i} ({t.GetType().Name}) is an ML.NET transformer without the schema it was fitted on; it cannot be saved.");
+                var dir = $"transformers/{i:00}-{MLNetStepSignature}/";
+                using var ms = new MemoryStream();
+                new Microsoft.ML.MLContext(seed: 0).Model.Save(t, schema, ms);
+                WriteBytes(zip, dir + "model.zip", ms.ToArray());
+                entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = MLNetStepSignature, ["type"] = t.GetType().FullName });
+            }
         }
 
         var catalog = new SafeTensorsWriter()
@@ -68,6 +83,7 @@ public static class ModelArchive
         WriteText(zip, "items.tsv", string.Concat(Enumerable.Range(0, model.Items.Count).Select(i =>
             model.Items[i] + "\t" + Clean(model.Titles.Count > i ? model.Titles[i] : null) + "\n")));
         WriteText(zip, "users.txt", string.Concat(model.Users.Ids.Select(u => u + "\n")));
+        var itemSchema = model.Fitted.ItemSteps.FirstOrDefault()?.InputSchema;
         var root = new JsonObject
         {
             ["format"] = Format,
@@ -76,11 +92,15 @@ public static class ModelArchive
             ["mlnet"] = new JsonObject { ["input"] = new JsonArray(MLNetScoring.UserIdColumn, MLNetScoring.ItemIdColumn), ["output"] = MLNetScoring.ScoreColumn },
             ["name"] = model.Name,
             ["pipeline"] = model.Pipeline,
-            ["input_schema"] = new JsonObject { ["items"] = SchemaJson(model.InputSchema.Items), ["interactions"] = SchemaJson(model.InputSchema.Interactions) },
+            ["item_columns"] = itemSchema is null ? null : new JsonArray(itemSchema.Where(c => !c.IsHidden)
+                .Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["type"] = c.Type.ToString() }).ToArray()),
             ["transformers"] = entries,
         };
         WriteText(zip, "model.json", root.ToJsonString(Indented));
     }
+
+    /// <summary>Signature of an item step written by ML.NET itself (<c>model.zip</c> in its entry folder).</summary>
+    public const string MLNetStepSignature = "MLNet";
 
     /// <summary>Loads a model zip.</summary>
     /// <exception cref="InvalidDataException">Not a model zip, written by a newer format, or a damaged entry;
@@ -110,21 +130,31 @@ public static class ModelArchive
             throw new InvalidDataException(
                 $"written by a newer BlairClip.ML (model format {(int?)root["format_version"]}, needs reader version {minReader}); this build reads format {FormatVersion}. Upgrade BlairClip.ML to load it.");
 
-        var transformers = new List<ITransformer>();
+        var transformers = new List<FittedItemStep>();
         foreach (var e in root["transformers"]!.AsArray())
         {
             var dir = (string)e!["entry"]!;
+            var signature = (string)e["signature"]!;
+            if (signature == MLNetStepSignature)
+            {
+                using var blob = new MemoryStream(ReadBytes(zip, dir + "model.zip"));
+                var mlnet = new Microsoft.ML.MLContext(seed: 0).Model.Load(blob, out var stepSchema);
+                transformers.Add(new FittedItemStep(mlnet, stepSchema));
+                continue;
+            }
             var entry = JsonNode.Parse(ReadText(zip, dir + "entry.json"))!.AsObject();
-            var signature = (string)entry["signature"]!;
+            signature = (string)entry["signature"]!;
             int written = (int)entry["version_written"]!, readable = (int)entry["version_readable"]!;
             var (_, supported) = TransformerLoaders.Find(signature);
             if (readable > supported)
                 throw new InvalidDataException(
                     $"entry {dir} ({signature}) was written with layout version {written} and needs a reader of version {readable}; this build reads up to {supported}. Upgrade BlairClip.ML to load it.");
             var tensors = SafeTensorsFile.Parse(ReadBytes(zip, dir + "tensors.safetensors"), $"{source}!{dir}tensors.safetensors");
-            var ctx = new ModelLoadContext($"{source}!{dir}", written, entry["properties"]!.AsObject(), tensors);
-            transformers.Add(TransformerLoaders.Load(signature, ctx));
+            var ctx = new EntryReader($"{source}!{dir}", written, entry["properties"]!.AsObject(), tensors);
+            transformers.Add(new FittedItemStep(TransformerLoaders.Load(signature, ctx), null));
         }
+        if (transformers.Count == 0 || transformers[^1].Transformer is not Recommenders.RecommenderTransformer recommender)
+            throw new InvalidDataException($"the last transformer entry is not a recommender ({transformers.LastOrDefault()?.Transformer.GetType().Name ?? "none"}).");
 
         var catalog = SafeTensorsFile.Parse(ReadBytes(zip, "catalog.safetensors"), $"{source}!catalog.safetensors");
         var histories = new UserHistories(catalog.Get<int>("history_offsets"), catalog.Get<int>("history_items"));
@@ -137,28 +167,23 @@ public static class ModelArchive
             titles.Add(tab < 0 || tab == line.Length - 1 ? null : line[(tab + 1)..]);
         }
         var users = new IdMap(ReadText(zip, "users.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        var schema = root["input_schema"]!;
-        var inputSchema = new RecSchema(ParseSchema(schema["items"]!.AsArray()), ParseSchema(schema["interactions"]!.AsArray()));
+        recommender.Histories = histories;
         return new RecommenderModel((string)root["name"]!, (string)root["pipeline"]!,
-            new TransformerChain<IRecommender>(transformers), users, items, titles, histories, inputSchema);
+            new RecommenderPipelineModel(transformers.Take(transformers.Count - 1).ToList(), recommender), users, items, titles, histories);
     }
 
     /// <summary>Writes the model's ML.NET chain (<see cref="MLNetScoring"/>) as the entries ML.NET reads
     /// (<c>TransformerChain/…</c>, <c>Schema</c>, <c>TrainingInfo/…</c>), so that
     /// <c>new MLContext().Model.Load(path, out _)</c> loads the zip. ML.NET writes them to a temporary file first
     /// (it owns its zip layout); they are copied entry by entry.</summary>
-    /// <exception cref="InvalidOperationException">The recommender cannot be written as per-pair scores.</exception>
     private static void WriteMLNetEntries(RecommenderModel model, ZipArchive zip)
     {
-        var factored = (model.Recommender as IFactoredRecommender
-            ?? throw new InvalidOperationException($"{model.Recommender.GetType().Name} cannot be saved: it does not factor into per-pair scores (IFactoredRecommender).")
-            ).Factor(model.Histories);
         var ml = new Microsoft.ML.MLContext(seed: 0);
-        var chain = MLNetScoring.Build(ml, factored, model.Users, model.Items);
+        var chain = MLNetScoring.IdChain(ml, model.Users, model.Items, model.Recommender.KeyChain(model.Histories));
         var tmp = Path.Combine(Path.GetTempPath(), $"blairclip-mlnet-{Environment.ProcessId}-{Guid.NewGuid():N}.zip");
         try
         {
-            ml.Model.Save(chain, MLNetScoring.InputSchema(ml), tmp);
+            ml.Model.Save(chain, MLNetScoring.IdInputSchema, tmp);
             using var mlnet = ZipFile.OpenRead(tmp);
             foreach (var entry in mlnet.Entries)
             {
@@ -176,12 +201,6 @@ public static class ModelArchive
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private static string Clean(string? s) => s is null ? "" : s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
-
-    private static JsonArray SchemaJson(Schema schema) => new(schema.Select(c =>
-        (JsonNode)new JsonObject { ["name"] = c.Name, ["kind"] = c.Type.Kind.ToString(), ["dimension"] = c.Type.Dimension }).ToArray());
-
-    private static Schema ParseSchema(JsonArray array) => new(array.Select(n => new SchemaColumn(
-        (string)n!["name"]!, new ColumnType(Enum.Parse<DataKind>((string)n["kind"]!), (int)n["dimension"]!))));
 
     private static void WriteText(ZipArchive zip, string name, string text) =>
         WriteBytes(zip, name, new System.Text.UTF8Encoding(false).GetBytes(text));

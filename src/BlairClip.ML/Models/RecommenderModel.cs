@@ -6,30 +6,32 @@ namespace BlairClip.ML.Models;
 public sealed record Recommendation(string ItemId, float Score, string? Title);
 
 /// <summary>A fitted recommender pipeline with what is needed to query it without the study's data: the user and
-/// item id maps, item titles, the users' known histories (masked at query time and used as profiles) and the
-/// pipeline's input schema. This is what a model zip holds.</summary>
+/// item id maps, item titles and the users' known histories (masked at query time and used as profiles).
+/// This is what a model zip holds.</summary>
 public sealed class RecommenderModel
 {
-    public RecommenderModel(string name, string pipeline, TransformerChain<IRecommender> chain, IdMap users, IdMap items,
-        IReadOnlyList<string?> titles, UserHistories histories, RecSchema inputSchema)
+    public RecommenderModel(string name, string pipeline, RecommenderPipelineModel fitted, IdMap users, IdMap items,
+        IReadOnlyList<string?> titles, UserHistories histories)
     {
-        if (chain.LastTransformer.ItemCount != items.Count)
-            throw new ArgumentException($"Recommender scores {chain.LastTransformer.ItemCount} items, the catalog has {items.Count}.");
-        Name = name; Pipeline = pipeline; Chain = chain; Users = users; Items = items; Titles = titles;
-        Histories = histories; InputSchema = inputSchema;
+        if (fitted.Recommender.ItemCount != items.Count)
+            throw new ArgumentException($"Recommender scores {fitted.Recommender.ItemCount} items, the catalog has {items.Count}.");
+        if (histories.UserCount != users.Count)
+            throw new ArgumentException($"{histories.UserCount} histories for {users.Count} users.");
+        Name = name; Pipeline = pipeline; Fitted = fitted; Users = users; Items = items; Titles = titles;
+        Histories = histories;
     }
 
     public string Name { get; }
     /// <summary>Pipeline name or file the model was built from.</summary>
     public string Pipeline { get; }
-    public TransformerChain<IRecommender> Chain { get; }
-    public IRecommender Recommender => Chain.LastTransformer;
+    /// <summary>The fitted pipeline: item transformers and the recommender.</summary>
+    public RecommenderPipelineModel Fitted { get; }
+    public Recommenders.RecommenderTransformer Recommender => Fitted.Recommender;
     public IdMap Users { get; }
     public IdMap Items { get; }
     public IReadOnlyList<string?> Titles { get; }
     /// <summary>Items each known user has interacted with (training, plus validation when the study had one).</summary>
     public UserHistories Histories { get; }
-    public RecSchema InputSchema { get; }
 
     /// <summary>Top <paramref name="top"/> items for a known user, excluding the user's history.</summary>
     /// <exception cref="KeyNotFoundException">Unknown user id.</exception>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using BlairClip.ML.Core;
+using Microsoft.ML;
 
 namespace BlairClip.ML.Models;
 
@@ -12,7 +12,7 @@ public static class TransformerLoaders
 
     /// <summary>The signature and version of <paramref name="transformer"/>'s class.</summary>
     /// <exception cref="InvalidOperationException">The class has no <see cref="ModelEntryAttribute"/>.</exception>
-    public static ModelEntryAttribute EntryOf(ITransformer transformer) =>
+    public static ModelEntryAttribute EntryOf(object transformer) =>
         transformer.GetType().GetCustomAttribute<ModelEntryAttribute>()
         ?? throw new InvalidOperationException($"{transformer.GetType().Name} cannot be saved: it has no [ModelEntry] attribute.");
 
@@ -40,11 +40,11 @@ public static class TransformerLoaders
             : throw new InvalidDataException($"No loader for model entry '{signature}' in this build (known: {string.Join(", ", Known.Keys.Order())}).");
     }
 
-    internal static ITransformer Load(string signature, ModelLoadContext context)
+    internal static ITransformer Load(string signature, EntryReader context)
     {
         var (type, _) = Find(signature);
-        var method = type.GetMethod("Load", BindingFlags.Public | BindingFlags.Static, [typeof(ModelLoadContext)])
-            ?? throw new InvalidOperationException($"{type.Name} has [ModelEntry] but no public static Load(ModelLoadContext).");
+        var method = type.GetMethod("LoadEntry", BindingFlags.Public | BindingFlags.Static, [typeof(EntryReader)])
+            ?? throw new InvalidOperationException($"{type.Name} has [ModelEntry] but no public static LoadEntry(EntryReader).");
         try
         {
             return (ITransformer)method.Invoke(null, [context])!;

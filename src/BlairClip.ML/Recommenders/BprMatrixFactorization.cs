@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Microsoft.ML;
 using BlairClip.ML.Core;
 using BlairClip.ML.Models;
 
@@ -31,11 +32,11 @@ public sealed record BprOptions
 /// study drew one sample per user per epoch and scored below random); negatives uniformly over all items, redrawn while
 /// in the user's history. Updates run lock-free on all cores (Hogwild, Niu et al., 2011).</summary>
 [PipelineStep("BprMatrixFactorization", typeof(BprOptions))]
-public sealed class BprMatrixFactorization : IEstimator<BprModel>
+public sealed class BprMatrixFactorization : RecommenderEstimator<BprModel>
 {
     private readonly BlairClipContext _context;
 
-    public BprMatrixFactorization(BlairClipContext context, BprOptions options)
+    public BprMatrixFactorization(BlairClipContext context, BprOptions options, IDataView? items = null) : base(context, items)
     {
         InvalidOptionException.Check(options.Factors > 0, "factors", options.Factors, "must be positive");
         InvalidOptionException.Check(options.Epochs >= 0, "epochs", options.Epochs, "must be zero or more");
@@ -50,16 +51,11 @@ public sealed class BprMatrixFactorization : IEstimator<BprModel>
 
     public BprOptions Options { get; }
 
-    public RecSchema GetOutputSchema(RecSchema input)
-    {
-        input.Items.Require(RecDataset.ItemIdColumn, nameof(BprMatrixFactorization), DataKind.Text);
-        return input;
-    }
+    public override IRecommenderEstimator ForItems(IDataView items) => new BprMatrixFactorization(_context, Options, items);
 
-    public BprModel Fit(RecDataset data)
+    protected override BprModel Fit(Interactions train, UserHistories histories, int items)
     {
-        GetOutputSchema(data.Schema);
-        int k = Options.Factors, users = data.Users.Count, items = data.Items.Count;
+        int k = Options.Factors, users = histories.UserCount;
         int seed = Options.Seed ?? _context.DeriveSeed("bpr");
         var init = new Random(seed);
         var p = new float[users * k];
@@ -68,8 +64,6 @@ public sealed class BprMatrixFactorization : IEstimator<BprModel>
         FillNormal(init, p, Options.InitStd);
         FillNormal(init, q, Options.InitStd);
 
-        var histories = data.TrainHistories;
-        var train = data.Train;
         int samples = train.Count;
         int threads = Options.Threads == 0 ? Environment.ProcessorCount : Options.Threads;
         if (samples == 0 || items < 2) return new BprModel(k, p, q, bias);
@@ -143,7 +137,7 @@ public sealed class BprMatrixFactorization : IEstimator<BprModel>
 /// as the mean of its history items' factors (an approximation; an empty history scores by item bias alone).
 /// Entry layout v1: tensors <c>user_factors</c> F32 [users, k], <c>item_factors</c> F32 [items, k], <c>item_bias</c> F32 [items].</summary>
 [ModelEntry("BprMatrixFactorization", 1)]
-public sealed class BprModel : IRecommender, IFactoredRecommender
+public sealed class BprModel : RecommenderTransformer
 {
     private readonly int _k;
     private readonly float[] _p, _q, _bias;
@@ -156,7 +150,7 @@ public sealed class BprModel : IRecommender, IFactoredRecommender
     }
 
     public int Factors => _k;
-    public int ItemCount => _bias.Length;
+    public override int ItemCount => _bias.Length;
     public int UserCount => _p.Length / _k;
     /// <summary>[users, k] row-major.</summary>
     public ReadOnlySpan<float> UserFactors => _p;
@@ -164,10 +158,7 @@ public sealed class BprModel : IRecommender, IFactoredRecommender
     public ReadOnlySpan<float> ItemFactors => _q;
     public ReadOnlySpan<float> ItemBias => _bias;
 
-    public RecSchema GetOutputSchema(RecSchema input) => input;
-    public RecDataset Transform(RecDataset data) => data;
-
-    public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
+    public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
         int n = ItemCount;
         var users = new float[queries.Length * _k];
@@ -188,7 +179,7 @@ public sealed class BprModel : IRecommender, IFactoredRecommender
     }
 
     /// <summary>One dense part (user factors, item factors) plus the item bias.</summary>
-    FactoredScores IFactoredRecommender.Factor(UserHistories histories)
+    internal override FactoredScores Factor(UserHistories histories)
     {
         if (histories.UserCount != UserCount)
             throw new ArgumentException($"{histories.UserCount} user histories for a model of {UserCount} users.", nameof(histories));
@@ -203,7 +194,7 @@ public sealed class BprModel : IRecommender, IFactoredRecommender
         TensorPrimitives.Multiply(user, 1f / history.Length, user);
     }
 
-    public void Save(ModelSaveContext context)
+    public override void SaveEntry(EntryWriter context)
     {
         context.Properties["factors"] = _k;
         context.Tensors.Add<float>("user_factors", _p, UserCount, _k)
@@ -211,7 +202,7 @@ public sealed class BprModel : IRecommender, IFactoredRecommender
             .Add<float>("item_bias", _bias, ItemCount);
     }
 
-    public static BprModel Load(ModelLoadContext context)
+    public static BprModel LoadEntry(EntryReader context)
     {
         int k = context.Get<int>("factors");
         var p = context.Tensors.Get<float>("user_factors");

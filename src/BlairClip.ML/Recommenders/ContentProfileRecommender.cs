@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using Microsoft.ML;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 using BlairClip.ML.Models;
 
 namespace BlairClip.ML.Recommenders;
@@ -19,32 +21,28 @@ public sealed record ContentProfileOptions
 /// <c>p = (1/|H|) Σ_{i∈H} x_i</c>, and every item scores <c>s_j = p · x_j</c>. Nothing is learned from interactions;
 /// fitting stores the item matrix. Works for TF-IDF (sparse) and for embedding (dense) columns.</summary>
 [PipelineStep("ContentProfile", typeof(ContentProfileOptions))]
-public sealed class ContentProfileRecommender : IEstimator<ContentProfileModel>
+public sealed class ContentProfileRecommender : RecommenderEstimator<ContentProfileModel>
 {
     /// <exception cref="InvalidOptionException"><c>features_column</c> is empty.</exception>
-    public ContentProfileRecommender(BlairClipContext context, ContentProfileOptions options)
+    public ContentProfileRecommender(BlairClipContext context, ContentProfileOptions options, IDataView? items = null) : base(context, items)
     {
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.FeaturesColumn), "features_column", options.FeaturesColumn, "must name a column");
-        Context = context;
         Options = options;
     }
 
-    public BlairClipContext Context { get; }
     public ContentProfileOptions Options { get; }
 
-    /// <exception cref="SchemaMismatchException">No dense or sparse vector column <c>features_column</c>.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
-    {
-        input.Items.Require(Options.FeaturesColumn, nameof(ContentProfileRecommender), DataKind.DenseVector, DataKind.SparseVector);
-        return input;
-    }
+    public override IRecommenderEstimator ForItems(IDataView items) => new ContentProfileRecommender(Context, Options, items);
 
-    public ContentProfileModel Fit(RecDataset data)
+    /// <exception cref="SchemaMismatchException">No vector column <c>features_column</c>.</exception>
+    public override void CheckItems(SchemaShape items) =>
+        DataViewColumns.Require(items, Options.FeaturesColumn, nameof(ContentProfileRecommender), ColumnKind.Vector);
+
+    protected override ContentProfileModel Fit(Interactions events, UserHistories histories, int items)
     {
-        GetOutputSchema(data.Schema);
-        var items = ItemMatrix.FromColumn(data.ItemTable.Columns.First(c => c.Name == Options.FeaturesColumn), nameof(ContentProfileRecommender));
-        if (Options.NormalizeItems) items.NormalizeRows();
-        return new ContentProfileModel(Options, items);
+        var matrix = DataViewColumns.Vectors(RequireItems(items), Options.FeaturesColumn, nameof(ContentProfileRecommender));
+        if (Options.NormalizeItems) matrix.NormalizeRows();
+        return new ContentProfileModel(Options, matrix);
     }
 }
 
@@ -54,7 +52,7 @@ public sealed class ContentProfileRecommender : IEstimator<ContentProfileModel>
 /// tensors, dense: <c>items</c> F32 [items, dim]; sparse: <c>indptr</c> I32 [items + 1], <c>indices</c> I32 [nnz],
 /// <c>values</c> F32 [nnz].</para></summary>
 [ModelEntry("ContentProfile", 1)]
-public sealed class ContentProfileModel : IRecommender, IFactoredRecommender
+public sealed class ContentProfileModel : RecommenderTransformer
 {
     private readonly ItemMatrix _items;
 
@@ -65,14 +63,11 @@ public sealed class ContentProfileModel : IRecommender, IFactoredRecommender
     }
 
     public ContentProfileOptions Options { get; }
-    public int ItemCount => _items.Rows;
+    public override int ItemCount => _items.Rows;
     /// <summary>Item vector dimension.</summary>
     public int Dimension => _items.Dimension;
     /// <summary>True when items are stored dense.</summary>
     public bool IsDense => _items.IsDense;
-
-    public RecSchema GetOutputSchema(RecSchema input) => input;
-    public RecDataset Transform(RecDataset data) => data;
 
     /// <summary>Scores <c>[queries.Length, ItemCount]</c>: <c>s[q, j] = p_q · x_j</c> with <c>p_q</c> the mean of
     /// the rows of <c>queries[q].History</c> (L2-normalised with <c>normalize_profile</c>); an empty history scores
@@ -80,7 +75,7 @@ public sealed class ContentProfileModel : IRecommender, IFactoredRecommender
     /// (the profile only needs the history).</summary>
     /// <exception cref="ArgumentException"><paramref name="scores"/> has the wrong length, or a history item is
     /// not a catalog index.</exception>
-    public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
+    public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
         int n = _items.Rows;
         if (scores.Length != (long)queries.Length * n)
@@ -104,10 +99,10 @@ public sealed class ContentProfileModel : IRecommender, IFactoredRecommender
     }
 
     /// <summary>One part: the users' profiles (sparse when the items are) and the item matrix.</summary>
-    FactoredScores IFactoredRecommender.Factor(UserHistories histories) => new(
+    internal override FactoredScores Factor(UserHistories histories) => new(
         [new FactoredPart(FactoredScores.Profiles(histories, _items.Dimension, !_items.IsDense, q => Profiles(q)), _items)], null);
 
-    public void Save(ModelSaveContext context)
+    public override void SaveEntry(EntryWriter context)
     {
         var p = context.Properties;
         p["features_column"] = Options.FeaturesColumn;
@@ -117,7 +112,7 @@ public sealed class ContentProfileModel : IRecommender, IFactoredRecommender
     }
 
     /// <exception cref="InvalidDataException">Unknown layout or tensors of the wrong size; names the entry.</exception>
-    public static ContentProfileModel Load(ModelLoadContext context)
+    public static ContentProfileModel LoadEntry(EntryReader context)
     {
         var options = new ContentProfileOptions
         {
@@ -132,7 +127,8 @@ public sealed class ContentProfileModel : IRecommender, IFactoredRecommender
 /// <summary>Catalog entry points for <see cref="ContentProfileRecommender"/>.</summary>
 public static class ContentProfileCatalog
 {
-    /// <summary>Mean-of-history content profiles scored by dot product.</summary>
-    public static ContentProfileRecommender ContentProfile(this RecommendersCatalog catalog, ContentProfileOptions? options = null) =>
-        new(catalog.Context, options ?? new ContentProfileOptions());
+    /// <summary>Mean-of-history content profiles scored by dot product, item vectors read from <paramref name="items"/>
+    /// (null: given by the pipeline it is the last step of).</summary>
+    public static ContentProfileRecommender ContentProfile(this RecommendersCatalog catalog, ContentProfileOptions? options = null, IDataView? items = null) =>
+        new(catalog.Context, options ?? new ContentProfileOptions(), items);
 }

@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
+using Microsoft.ML;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 using BlairClip.ML.Features;
 using BlairClip.ML.Models;
 
@@ -59,14 +61,13 @@ public sealed record EmbeddingRecommenderOptions
 /// <c>s_j = Σ_m √w_m ū_m · √w_m x̂_{m,j} / ‖u‖ = Σ_m w_m (ū_m · x̂_{m,j}) / ‖u‖</c>, <c>‖u‖² = Σ_m w_m ‖ū_m‖²</c>:
 /// one profile product per modality, each with its own kernel (sparse CSR or dense blocked).</para></summary>
 [PipelineStep("EmbeddingRecommender", typeof(EmbeddingRecommenderOptions))]
-public sealed class EmbeddingRecommender : IEstimator<EmbeddingModel>
+public sealed class EmbeddingRecommender : RecommenderEstimator<EmbeddingModel>
 {
     /// <exception cref="InvalidOptionException">Blank column names; <c>columns</c>/<c>weights</c> set outside mode
     /// concat; in concat, no columns, a repeated column, a weights list of another length, or a weight that is negative
     /// or not finite, or all weights zero.</exception>
-    public EmbeddingRecommender(BlairClipContext context, EmbeddingRecommenderOptions options)
+    public EmbeddingRecommender(BlairClipContext context, EmbeddingRecommenderOptions options, IDataView? items = null) : base(context, items)
     {
-        Context = context;
         Options = options;
         if (options.Mode == EmbeddingMode.Concat)
         {
@@ -91,8 +92,9 @@ public sealed class EmbeddingRecommender : IEstimator<EmbeddingModel>
         }
     }
 
-    public BlairClipContext Context { get; }
     public EmbeddingRecommenderOptions Options { get; }
+
+    public override IRecommenderEstimator ForItems(IDataView items) => new EmbeddingRecommender(Context, Options, items);
 
     /// <summary>The item columns the mode reads, in order.</summary>
     public IReadOnlyList<string> InputColumns => Options.Mode switch
@@ -103,23 +105,22 @@ public sealed class EmbeddingRecommender : IEstimator<EmbeddingModel>
         _ => Options.Columns,
     };
 
-    /// <exception cref="SchemaMismatchException">A column is missing or not a vector; in mode combined, the text and
-    /// image columns have different dimensions.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
+    /// <exception cref="SchemaMismatchException">A column is missing or not a vector.</exception>
+    public override void CheckItems(SchemaShape items)
     {
-        var columns = InputColumns.Select(c => input.Items.Require(c, nameof(EmbeddingRecommender), DataKind.DenseVector, DataKind.SparseVector)).ToList();
-        if (Options.Mode == EmbeddingMode.Combined && columns[0].Type.Dimension != columns[1].Type.Dimension)
-            throw new SchemaMismatchException(
-                $"{nameof(EmbeddingRecommender)} mode combined averages text and image vectors of one shared space, but text_column '{columns[0].Name}' has dimension {columns[0].Type.Dimension} and image_column '{columns[1].Name}' has {columns[1].Type.Dimension}; use mode concat for modalities of different spaces.");
-        return input;
+        foreach (var c in InputColumns) DataViewColumns.Require(items, c, nameof(EmbeddingRecommender), ColumnKind.Vector);
     }
 
-    public EmbeddingModel Fit(RecDataset data)
+    /// <exception cref="SchemaMismatchException">A column is missing or not a vector; in mode combined, the text and
+    /// image columns have different dimensions.</exception>
+    protected override EmbeddingModel Fit(Interactions events, UserHistories histories, int items)
     {
-        GetOutputSchema(data.Schema);
-        var table = data.ItemTable;
+        var table = RequireItems(items);
         var names = InputColumns;
-        var matrices = names.Select(n => ItemMatrix.FromColumn(table.Columns.First(c => c.Name == n), nameof(EmbeddingRecommender))).ToArray();
+        var matrices = names.Select(n => DataViewColumns.Vectors(table, n, nameof(EmbeddingRecommender))).ToArray();
+        if (Options.Mode == EmbeddingMode.Combined && matrices[0].Dimension != matrices[1].Dimension)
+            throw new SchemaMismatchException(
+                $"{nameof(EmbeddingRecommender)} mode combined averages text and image vectors of one shared space, but text_column '{names[0]}' has dimension {matrices[0].Dimension} and image_column '{names[1]}' has {matrices[1].Dimension}; use mode concat for modalities of different spaces.");
         if (Options.Normalize || Options.Mode == EmbeddingMode.Combined)
             foreach (var m in matrices) m.NormalizeRows();
         float[] weights = Options.Mode == EmbeddingMode.Concat && Options.Weights.Count > 0 ? [.. Options.Weights] : [.. names.Select(_ => 1f)];
@@ -137,8 +138,8 @@ public sealed class EmbeddingRecommender : IEstimator<EmbeddingModel>
         if (Options.Missing == MissingFeatures.Skip)
         {
             var flags = names.Select(n => ItemFeatureLoader.PresenceColumn(n))
-                .Where(table.HasColumn).Select(f => table.GetColumn<ScalarColumn<int>>(f)).ToList();
-            for (int j = 0; j < data.Items.Count; j++)
+                .Where(f => table.Schema.GetColumnOrNull(f) is not null).Select(f => DataViewColumns.Int32(table, f, nameof(EmbeddingRecommender))).ToList();
+            for (int j = 0; j < items; j++)
                 if (flags.Any(f => f[j] == 0)) skipped.Add(j);
         }
         return new EmbeddingModel(Options, matrices, weights, skipped.ToArray());
@@ -153,7 +154,7 @@ public sealed class EmbeddingRecommender : IEstimator<EmbeddingModel>
 /// <see cref="ItemMatrix"/> layout under the prefix <c>mK.</c> (<c>m0.layout</c>, tensor <c>m0.items</c> …); tensor
 /// <c>skipped</c> I32 [skipped_items] when that is positive.</para></summary>
 [ModelEntry("EmbeddingRecommender", 1)]
-public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
+public sealed class EmbeddingModel : RecommenderTransformer
 {
     private readonly ItemMatrix[] _matrices;
     private readonly float[] _weights;
@@ -167,14 +168,11 @@ public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
     }
 
     public EmbeddingRecommenderOptions Options { get; }
-    public int ItemCount => _matrices[0].Rows;
+    public override int ItemCount => _matrices[0].Rows;
     /// <summary>Number of item matrices scored (1 except in mode concat).</summary>
     public int Modalities => _matrices.Length;
     /// <summary>Item indices scored −∞ (<c>missing: skip</c>).</summary>
     public ReadOnlySpan<int> SkippedItems => _skipped;
-
-    public RecSchema GetOutputSchema(RecSchema input) => input;
-    public RecDataset Transform(RecDataset data) => data;
 
     /// <summary>Scores <c>[queries.Length, ItemCount]</c>: <c>s[q, j] = Σ_m w_m (ū_{q,m} · x_{m,j}) / ‖u_q‖</c> with
     /// <c>ū_{q,m}</c> the mean of modality m's rows over <c>queries[q].History</c> and <c>‖u_q‖² = Σ_m w_m ‖ū_{q,m}‖²</c>
@@ -182,7 +180,7 @@ public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
     /// items score −∞. A user's scores do not depend on the other queries in the batch.</summary>
     /// <exception cref="ArgumentException"><paramref name="scores"/> has the wrong length, or a history item is not a
     /// catalog index.</exception>
-    public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
+    public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
         int n = ItemCount, nq = queries.Length;
         if (scores.Length != (long)nq * n)
@@ -233,7 +231,7 @@ public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
 
     /// <summary>One part per modality of non-zero weight (users' scaled profiles, that modality's items); skipped items
     /// get a bias of −∞.</summary>
-    FactoredScores IFactoredRecommender.Factor(UserHistories histories)
+    internal override FactoredScores Factor(UserHistories histories)
     {
         var parts = new List<FactoredPart>();
         for (int m = 0; m < _matrices.Length; m++)
@@ -254,7 +252,7 @@ public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
     private Span<float> Profile(float[][] profiles, int m, int q) =>
         profiles[m].AsSpan(q * _matrices[m].Dimension, _matrices[m].Dimension);
 
-    public void Save(ModelSaveContext context)
+    public override void SaveEntry(EntryWriter context)
     {
         var p = context.Properties;
         p["mode"] = Options.Mode.ToString().ToLowerInvariant();
@@ -272,7 +270,7 @@ public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
     }
 
     /// <exception cref="InvalidDataException">A missing or malformed property or tensor; names the entry.</exception>
-    public static EmbeddingModel Load(ModelLoadContext context)
+    public static EmbeddingModel LoadEntry(EntryReader context)
     {
         var options = new EmbeddingRecommenderOptions
         {
@@ -298,7 +296,7 @@ public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
         return new EmbeddingModel(options, matrices, weights, skipped);
     }
 
-    private static JsonArray Array(ModelLoadContext context, string name) =>
+    private static JsonArray Array(EntryReader context, string name) =>
         context.Properties[name] as JsonArray ?? throw new InvalidDataException($"{context.Entry}: missing array property '{name}'.");
 }
 
@@ -306,6 +304,7 @@ public sealed class EmbeddingModel : IRecommender, IFactoredRecommender
 public static class EmbeddingRecommenderCatalog
 {
     /// <summary>Cosine of the mean history embedding with every item (modes text, image, combined, concat).</summary>
-    public static EmbeddingRecommender Embedding(this RecommendersCatalog catalog, EmbeddingRecommenderOptions? options = null) =>
-        new(catalog.Context, options ?? new EmbeddingRecommenderOptions());
+    /// <param name="items">The item table the vectors are read from (null: given by the pipeline it is the last step of).</param>
+    public static EmbeddingRecommender Embedding(this RecommendersCatalog catalog, EmbeddingRecommenderOptions? options = null, IDataView? items = null) =>
+        new(catalog.Context, options ?? new EmbeddingRecommenderOptions(), items);
 }

@@ -31,16 +31,6 @@ internal sealed class ItemMatrix
     public static ItemMatrix FromSparse(int dimension, int[] indptr, int[] indices, float[] values) =>
         new(indptr.Length - 1, dimension, values, indptr, indices);
 
-    /// <summary>A copy of a dense or sparse vector column (the copy may be normalised in place).</summary>
-    /// <exception cref="SchemaMismatchException">The column is not a vector column; the message names
-    /// <paramref name="owner"/>.</exception>
-    public static ItemMatrix FromColumn(DataColumn column, string owner) => column switch
-    {
-        DenseVectorColumn d => FromDense(d.Dimension, d.Values.ToArray()),
-        SparseVectorColumn s => FromSparse(s.Dimension, s.RowOffsets.ToArray(), s.Indices.ToArray(), s.Values.ToArray()),
-        _ => throw new SchemaMismatchException($"{owner} needs a vector column '{column.Name}', but it is {column.Type}."),
-    };
-
     /// <summary>The rows as a dense row-major <c>[Rows, Dimension]</c> array (a copy).</summary>
     public float[] ToDense()
     {
@@ -50,6 +40,12 @@ internal sealed class ItemMatrix
             for (int k = _indptr![r]; k < _indptr[r + 1]; k++) dense[(long)r * Dimension + _indices![k]] = _values[k];
         return dense;
     }
+
+    /// <summary><paramref name="view"/> with these rows added as column <paramref name="name"/> (dense or CSR, as stored;
+    /// the arrays are shared, not copied).</summary>
+    public DataViews.ColumnarDataView AddTo(DataViews.ColumnarDataView view, string name) => IsDense
+        ? view.AddDense(name, Dimension, _values)
+        : view.AddSparse(name, Dimension, _indptr!, _indices!, _values);
 
     /// <summary>Divides every non-zero row by its L2 norm.</summary>
     public void NormalizeRows()
@@ -252,7 +248,7 @@ internal sealed class ItemMatrix
     /// <summary>Writes properties <c>{prefix}layout</c> ("dense" | "sparse"), <c>{prefix}dimension</c>,
     /// <c>{prefix}items</c> and tensors, dense: <c>{prefix}items</c> F32 [items, dim]; sparse: <c>{prefix}indptr</c>
     /// I32 [items + 1], <c>{prefix}indices</c> I32 [nnz], <c>{prefix}values</c> F32 [nnz].</summary>
-    public void Save(ModelSaveContext context, string prefix = "")
+    public void Save(EntryWriter context, string prefix = "")
     {
         var p = context.Properties;
         p[prefix + "layout"] = IsDense ? "dense" : "sparse";
@@ -271,7 +267,7 @@ internal sealed class ItemMatrix
 
     /// <summary>Reads what <see cref="Save"/> wrote with the same <paramref name="prefix"/>.</summary>
     /// <exception cref="InvalidDataException">Unknown layout, or tensor sizes that disagree with the properties.</exception>
-    public static ItemMatrix Load(ModelLoadContext context, string prefix = "")
+    public static ItemMatrix Load(EntryReader context, string prefix = "")
     {
         var layout = context.Get<string>(prefix + "layout");
         int dim = context.Get<int>(prefix + "dimension"), rows = context.Get<int>(prefix + "items");

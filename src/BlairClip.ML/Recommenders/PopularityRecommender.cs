@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using BlairClip.ML.Core;
 using BlairClip.ML.Models;
 
@@ -12,30 +13,20 @@ public sealed record PopularityOptions
 
 /// <summary>Scores every item by its number of training interactions, the same for every user.</summary>
 [PipelineStep("Popularity", typeof(PopularityOptions))]
-public sealed class PopularityRecommender(BlairClipContext context, PopularityOptions options) : IEstimator<PopularityModel>
+public sealed class PopularityRecommender(BlairClipContext context, PopularityOptions options, IDataView? items = null)
+    : RecommenderEstimator<PopularityModel>(context, items)
 {
     public PopularityOptions Options { get; } = options;
 
-    public RecSchema GetOutputSchema(RecSchema input)
-    {
-        input.Items.Require(RecDataset.ItemIdColumn, nameof(PopularityRecommender), DataKind.Text);
-        return input;
-    }
+    public override IRecommenderEstimator ForItems(IDataView items) => new PopularityRecommender(Context, Options, items);
 
-    public PopularityModel Fit(RecDataset data)
+    protected override PopularityModel Fit(Interactions events, UserHistories histories, int items)
     {
-        GetOutputSchema(data.Schema);
-        var counts = new float[data.Items.Count];
+        var counts = new float[items];
         if (Options.DistinctUsers)
-        {
-            var h = data.TrainHistories;
-            foreach (var item in h.AllItems) counts[item]++;
-        }
+            foreach (var item in histories.AllItems) counts[item]++;
         else
-        {
-            foreach (var item in data.Train.Item) counts[item]++;
-        }
-        _ = context;
+            foreach (var item in events.Item) counts[item]++;
         return new PopularityModel(counts);
     }
 }
@@ -43,32 +34,29 @@ public sealed class PopularityRecommender(BlairClipContext context, PopularityOp
 /// <summary>Fitted <see cref="PopularityRecommender"/>: one count per item.
 /// Entry layout v1: tensor <c>counts</c> F32 [items].</summary>
 [ModelEntry("Popularity", 1)]
-public sealed class PopularityModel : IRecommender, IFactoredRecommender
+public sealed class PopularityModel : RecommenderTransformer
 {
     private readonly float[] _counts;
 
     internal PopularityModel(float[] counts) => _counts = counts;
 
-    public int ItemCount => _counts.Length;
+    public override int ItemCount => _counts.Length;
     /// <summary>Training interaction count per item index.</summary>
     public ReadOnlySpan<float> Counts => _counts;
 
-    public RecSchema GetOutputSchema(RecSchema input) => input;
-    public RecDataset Transform(RecDataset data) => data;
-
-    public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
+    public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
         for (int q = 0; q < queries.Length; q++)
             _counts.CopyTo(scores.Slice(q * _counts.Length, _counts.Length));
     }
 
     /// <summary>One dense part of dimension 1: every user [1], every item [count].</summary>
-    FactoredScores IFactoredRecommender.Factor(UserHistories histories) => new(
+    internal override FactoredScores Factor(UserHistories histories) => new(
         [new FactoredPart(ItemMatrix.FromDense(1, Enumerable.Repeat(1f, histories.UserCount).ToArray()), ItemMatrix.FromDense(1, _counts))], null);
 
-    public void Save(ModelSaveContext context) => context.Tensors.Add<float>("counts", _counts, _counts.Length);
+    public override void SaveEntry(EntryWriter context) => context.Tensors.Add<float>("counts", _counts, _counts.Length);
 
-    public static PopularityModel Load(ModelLoadContext context) => new(context.Tensors.Get<float>("counts"));
+    public static PopularityModel LoadEntry(EntryReader context) => new(context.Tensors.Get<float>("counts"));
 }
 
 /// <summary>Catalog entry points for <see cref="PopularityRecommender"/>.</summary>

@@ -1,4 +1,7 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 
 namespace BlairClip.ML.Text;
 
@@ -45,24 +48,23 @@ public sealed class TfIdfFeaturizer : IEstimator<TfIdfTransformer>
     public BlairClipContext Context { get; }
     public TfIdfOptions Options { get; }
 
-    /// <summary>Adds <c>output_column</c> as a sparse vector. Its dimension is only known after fitting, so it is
-    /// declared as 0 here (the fitted transformer declares the real one).</summary>
+    /// <summary>Adds <c>output_column</c>, a known-size Single vector (sparse rows); its size, the vocabulary size, is
+    /// known after fitting (a shape records only that it is known).</summary>
     /// <exception cref="SchemaMismatchException">No text column <c>input_column</c>.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        input.Items.Require(Options.InputColumn, nameof(TfIdfFeaturizer), DataKind.Text);
-        return input.WithItemColumn(new SchemaColumn(Options.OutputColumn, ColumnType.SparseVector(0)));
+        DataViewColumns.Require(inputSchema, Options.InputColumn, nameof(TfIdfFeaturizer), ColumnKind.Text);
+        return SchemaShapes.With(inputSchema, (Options.OutputColumn, new VectorDataViewType(NumberDataViewType.Single, 1)));
     }
 
-    /// <summary>Fits the vocabulary and idf on the texts of <paramref name="data"/>'s item table.</summary>
+    /// <summary>Fits the vocabulary and idf on the texts of the item table <paramref name="input"/>.</summary>
     /// <exception cref="InvalidOperationException">No term survives tokenizing, stop words and <c>min_df</c>
     /// (scikit-learn's "empty vocabulary" / "no terms remain").</exception>
-    public TfIdfTransformer Fit(RecDataset data)
+    public TfIdfTransformer Fit(IDataView input)
     {
-        GetOutputSchema(data.Schema);
-        var texts = data.ItemTable.GetColumn<ScalarColumn<string>>(Options.InputColumn);
+        var texts = DataViewColumns.Text(input, Options.InputColumn, nameof(TfIdfFeaturizer));
         var tokenizer = new WordTokenizer(Options.Lowercase, Options.StopWords == "english");
-        var (terms, tf, df) = Count(texts.Values, tokenizer, Context.Progress);
+        var (terms, tf, df) = Count(texts, tokenizer, Context.Progress);
         if (terms.Count == 0)
             throw new InvalidOperationException(
                 $"TfIdfFeaturizer: empty vocabulary: the {texts.Length} texts of column '{Options.InputColumn}' contain no tokens of two or more word characters{(tokenizer.EnglishStopWords ? " besides stop words" : "")}.");
@@ -143,6 +145,6 @@ public sealed class TfIdfFeaturizer : IEstimator<TfIdfTransformer>
 public static class TfIdfCatalog
 {
     /// <summary>TF-IDF vectors of the item texts (scikit-learn <c>TfidfVectorizer</c> semantics).</summary>
-    public static TfIdfFeaturizer TfIdf(this TransformsCatalog catalog, TfIdfOptions? options = null) =>
+    public static TfIdfFeaturizer TfIdf(this ItemTransformsCatalog catalog, TfIdfOptions? options = null) =>
         new(catalog.Context, options ?? new TfIdfOptions());
 }

@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 using BlairClip.ML.Models;
 
 namespace BlairClip.ML.Text;
@@ -13,7 +16,7 @@ namespace BlairClip.ML.Text;
 /// UTF-8 bytes, concatenated in vocabulary order), <c>vocab_offsets</c> I32 [terms + 1] (byte offset of each term,
 /// then the total), <c>idf</c> F64 [terms].</para></summary>
 [ModelEntry("TfIdf", 1)]
-public sealed class TfIdfTransformer : ITransformer
+public sealed class TfIdfTransformer : ItemTransformer
 {
     private readonly string[] _vocabulary;
     private readonly double[] _idf;
@@ -39,22 +42,21 @@ public sealed class TfIdfTransformer : ITransformer
     public ReadOnlySpan<double> Idf => _idf;
 
     /// <exception cref="SchemaMismatchException">No text column <c>input_column</c>.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
+    protected override (string Name, DataViewType Type)[] AddedColumns(DataViewSchema input)
     {
-        input.Items.Require(Options.InputColumn, nameof(TfIdfTransformer), DataKind.Text);
-        return input.WithItemColumn(new SchemaColumn(Options.OutputColumn, ColumnType.SparseVector(_vocabulary.Length)));
+        DataViewColumns.Require(input, Options.InputColumn, nameof(TfIdfTransformer), ColumnKind.Text);
+        return [(Options.OutputColumn, new VectorDataViewType(NumberDataViewType.Single, _vocabulary.Length))];
     }
 
     /// <summary>Adds the sparse column <c>output_column</c> (<c>[items, terms]</c>, CSR) to the item table.</summary>
-    public RecDataset Transform(RecDataset data)
+    protected override ColumnarDataView Append(ColumnarDataView input)
     {
-        GetOutputSchema(data.Schema);
-        var texts = data.ItemTable.GetColumn<ScalarColumn<string>>(Options.InputColumn).Values;
-        return data.WithItemTable(data.ItemTable.WithColumn(Vectorize(texts)));
+        var (indptr, indices, values) = Vectorize(DataViewColumns.Text(input, Options.InputColumn, nameof(TfIdfTransformer)));
+        return input.AddSparse(Options.OutputColumn, _vocabulary.Length, indptr, indices, values);
     }
 
-    /// <summary>The TF-IDF rows of <paramref name="texts"/> as a column named <c>output_column</c>.</summary>
-    public SparseVectorColumn Vectorize(ReadOnlySpan<string> texts)
+    /// <summary>The TF-IDF rows of <paramref name="texts"/>, CSR (<c>[texts, terms]</c>).</summary>
+    public (int[] Indptr, int[] Indices, float[] Values) Vectorize(ReadOnlySpan<string> texts)
     {
         var offsets = new int[texts.Length + 1];
         var indices = new List<int>();
@@ -95,10 +97,10 @@ public sealed class TfIdfTransformer : ITransformer
         {
             if (buffer is not null) ArrayPool<char>.Shared.Return(buffer);
         }
-        return new SparseVectorColumn(Options.OutputColumn, _vocabulary.Length, offsets, indices.ToArray(), values.ToArray());
+        return (offsets, indices.ToArray(), values.ToArray());
     }
 
-    public void Save(ModelSaveContext context)
+    public override void SaveEntry(EntryWriter context)
     {
         var p = context.Properties;
         p["max_features"] = Options.MaxFeatures;
@@ -122,7 +124,7 @@ public sealed class TfIdfTransformer : ITransformer
     }
 
     /// <exception cref="InvalidDataException">Inconsistent tensors; the message names the entry.</exception>
-    public static TfIdfTransformer Load(ModelLoadContext context)
+    public static TfIdfTransformer LoadEntry(EntryReader context)
     {
         var options = new TfIdfOptions
         {

@@ -1,4 +1,7 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 
 namespace BlairClip.Towers.Encoding;
 
@@ -46,23 +49,24 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
     public BlairClipContext Context { get; }
     public ImageTowerEncoderOptions Options { get; }
 
-    /// <summary>Adds <c>output_column</c> (dimension declared 0 until the checkpoint is read) and its presence flags.</summary>
+    /// <summary>Adds <c>output_column</c> (a known-size Single vector; the size is the checkpoint's) and its presence flags.</summary>
     /// <exception cref="SchemaMismatchException">No text column <c>input_column</c> or ItemId.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        input.Items.Require(Options.InputColumn, nameof(ImageTowerEncoder), DataKind.Text);
-        input.Items.Require(RecDataset.ItemIdColumn, nameof(ImageTowerEncoder), DataKind.Text);
-        return input.WithItemColumn(new SchemaColumn(Options.OutputColumn, ColumnType.DenseVector(0)))
-            .WithItemColumn(new SchemaColumn(BlairClip.ML.Features.ItemFeatureLoader.PresenceColumn(Options.OutputColumn), ColumnType.Int32));
+        DataViewColumns.Require(inputSchema, Options.InputColumn, nameof(ImageTowerEncoder), ColumnKind.Text);
+        DataViewColumns.Require(inputSchema, RecDataset.ItemIdColumn, nameof(ImageTowerEncoder), ColumnKind.Text);
+        return SchemaShapes.With(inputSchema, (Options.OutputColumn, new VectorDataViewType(NumberDataViewType.Single, 1)),
+            (BlairClip.ML.Features.ItemFeatureLoader.PresenceColumn(Options.OutputColumn), NumberDataViewType.Int32));
     }
 
-    /// <summary>Encodes the images of <paramref name="data"/>'s items (cache first, then the tower for the rest).</summary>
+    /// <summary>Encodes the images of the item table <paramref name="input"/> (cache first, then the tower for the rest).</summary>
     /// <exception cref="DirectoryNotFoundException">The checkpoint folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder has no weight file.</exception>
     /// <exception cref="BlairClip.Images.Decoding.ImageDecoderUnavailableException">A native image library is not installed.</exception>
-    public TowerEmbeddings Fit(RecDataset data)
+    public TowerEmbeddings Fit(IDataView input)
     {
-        GetOutputSchema(data.Schema);
+        var column = DataViewColumns.Text(input, Options.InputColumn, nameof(ImageTowerEncoder));
+        var itemIds = DataViewColumns.Text(input, RecDataset.ItemIdColumn, nameof(ImageTowerEncoder));
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
         var key = CheckpointFingerprint.Key("image", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
@@ -70,7 +74,6 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         bool black = Options.MissingImage == "black";
 
         // Content of item i: its file's bytes; a missing item shares the all-zero hash, which stands for the black image.
-        var column = data.ItemTable.GetColumn<ScalarColumn<string>>(Options.InputColumn);
         int n = column.Length;
         var paths = new string[n];
         var hashes = new EmbeddingCache.Hash[n];
@@ -131,7 +134,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         Context.Report.Set(Options.OutputColumn + "_missing_images", missingCount);
         Context.Report.Set(Options.OutputColumn + "_unreadable_images", unreadableCount);
         return new TowerEmbeddings(TowerKind.Image, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype, Options.MissingImage,
-            dimension, data.Items.Ids.ToArray(), values, flags)
+            dimension, itemIds, values, flags)
         {
             EncodedCount = misses.Count, CachedCount = cached, MissingImageCount = missingCount, UnreadableImageCount = unreadableCount,
         };
@@ -164,10 +167,10 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
 public static class ImageTowerCatalog
 {
     /// <summary>L2-normalised CLIP image embeddings of the item images.</summary>
-    public static ImageTowerEncoder ImageTower(this TransformsCatalog catalog, ImageTowerEncoderOptions options) =>
+    public static ImageTowerEncoder ImageTower(this ItemTransformsCatalog catalog, ImageTowerEncoderOptions options) =>
         new(catalog.Context, options);
 
     /// <summary>L2-normalised CLIP image embeddings of the item images, from <paramref name="checkpoint"/> with defaults otherwise.</summary>
-    public static ImageTowerEncoder ImageTower(this TransformsCatalog catalog, string checkpoint) =>
+    public static ImageTowerEncoder ImageTower(this ItemTransformsCatalog catalog, string checkpoint) =>
         new(catalog.Context, new ImageTowerEncoderOptions { Checkpoint = checkpoint });
 }

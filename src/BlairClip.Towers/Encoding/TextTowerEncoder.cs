@@ -1,4 +1,7 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 
 namespace BlairClip.Towers.Encoding;
 
@@ -63,27 +66,28 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
     public BlairClipContext Context { get; }
     public TextTowerEncoderOptions Options { get; }
 
-    /// <summary>Adds <c>output_column</c>; its dimension is known only once the checkpoint is read, so it is declared 0.</summary>
+    /// <summary>Adds <c>output_column</c>, a known-size Single vector (its size is the checkpoint's).</summary>
     /// <exception cref="SchemaMismatchException">No text column <c>input_column</c> or ItemId.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        input.Items.Require(Options.InputColumn, nameof(TextTowerEncoder), DataKind.Text);
-        input.Items.Require(RecDataset.ItemIdColumn, nameof(TextTowerEncoder), DataKind.Text);
-        return input.WithItemColumn(new SchemaColumn(Options.OutputColumn, ColumnType.DenseVector(0)));
+        DataViewColumns.Require(inputSchema, Options.InputColumn, nameof(TextTowerEncoder), ColumnKind.Text);
+        DataViewColumns.Require(inputSchema, RecDataset.ItemIdColumn, nameof(TextTowerEncoder), ColumnKind.Text);
+        return SchemaShapes.With(inputSchema, (Options.OutputColumn, new VectorDataViewType(NumberDataViewType.Single, 1)));
     }
 
-    /// <summary>Encodes the texts of <paramref name="data"/>'s items (cache first, then the tower for the rest).</summary>
+    /// <summary>Encodes the texts of the item table <paramref name="input"/> (cache first, then the tower for the rest).</summary>
     /// <exception cref="DirectoryNotFoundException">The checkpoint folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder has no weight file.</exception>
-    public TowerEmbeddings Fit(RecDataset data)
+    public TowerEmbeddings Fit(IDataView input)
     {
-        GetOutputSchema(data.Schema);
+        DataViewColumns.Require(input.Schema, Options.InputColumn, nameof(TextTowerEncoder), ColumnKind.Text);
+        var itemIds = DataViewColumns.Text(input, RecDataset.ItemIdColumn, nameof(TextTowerEncoder));
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
         var key = CheckpointFingerprint.Key("text", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
         var cache = Options.Cache ? new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key) : null;
 
-        var texts = data.ItemTable.GetColumn<ScalarColumn<string>>(Options.InputColumn);
+        var texts = DataViewColumns.Text(input, Options.InputColumn, nameof(TextTowerEncoder));
         var hashes = new EmbeddingCache.Hash[texts.Length];
         for (int i = 0; i < texts.Length; i++) hashes[i] = EmbeddingCache.HashOf(System.Text.Encoding.UTF8.GetBytes(texts[i] ?? ""));
         var rows = new UniqueRows(hashes);
@@ -114,7 +118,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         }
         var values = rows.Assemble(dimension, out _);
         return new TowerEmbeddings(TowerKind.Text, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype, "",
-            dimension, data.Items.Ids.ToArray(), values, new byte[texts.Length])
+            dimension, itemIds, values, new byte[texts.Length])
         {
             EncodedCount = misses.Count, CachedCount = cached,
         };
@@ -125,10 +129,10 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
 public static class TextTowerCatalog
 {
     /// <summary>L2-normalised text tower embeddings of the item texts.</summary>
-    public static TextTowerEncoder TextTower(this TransformsCatalog catalog, TextTowerEncoderOptions options) =>
+    public static TextTowerEncoder TextTower(this ItemTransformsCatalog catalog, TextTowerEncoderOptions options) =>
         new(catalog.Context, options);
 
     /// <summary>L2-normalised text tower embeddings of the item texts, from <paramref name="checkpoint"/> with defaults otherwise.</summary>
-    public static TextTowerEncoder TextTower(this TransformsCatalog catalog, string checkpoint) =>
+    public static TextTowerEncoder TextTower(this ItemTransformsCatalog catalog, string checkpoint) =>
         new(catalog.Context, new TextTowerEncoderOptions { Checkpoint = checkpoint });
 }

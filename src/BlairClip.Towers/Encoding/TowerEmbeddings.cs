@@ -1,5 +1,8 @@
 using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
 using BlairClip.ML.Features;
 using BlairClip.ML.Models;
 
@@ -25,7 +28,7 @@ public enum TowerKind
 /// <c>item_id_offsets</c> I32 [items + 1] (the ids' UTF-8 bytes back to back, and where each starts, then the total),
 /// <c>embeddings</c> F32 [items, dim], <c>missing</c> U8 [items].</para></summary>
 [ModelEntry("TowerEmbeddings", 1)]
-public sealed class TowerEmbeddings : ITransformer
+public sealed class TowerEmbeddings : ItemTransformer
 {
     private readonly string[] _itemIds;
     private readonly Dictionary<string, int> _rowOf;
@@ -74,19 +77,18 @@ public sealed class TowerEmbeddings : ITransformer
     private string PresenceColumn => ItemFeatureLoader.PresenceColumn(OutputColumn);
 
     /// <exception cref="SchemaMismatchException">No text column ItemId.</exception>
-    public RecSchema GetOutputSchema(RecSchema input)
+    protected override (string Name, DataViewType Type)[] AddedColumns(DataViewSchema input)
     {
-        input.Items.Require(RecDataset.ItemIdColumn, nameof(TowerEmbeddings), DataKind.Text);
-        var schema = input.WithItemColumn(new SchemaColumn(OutputColumn, ColumnType.DenseVector(Dimension)));
-        return Tower == TowerKind.Image ? schema.WithItemColumn(new SchemaColumn(PresenceColumn, ColumnType.Int32)) : schema;
+        DataViewColumns.Require(input, RecDataset.ItemIdColumn, nameof(TowerEmbeddings), ColumnKind.Text);
+        var vector = (OutputColumn, (DataViewType)new VectorDataViewType(NumberDataViewType.Single, Dimension));
+        return Tower == TowerKind.Image ? [vector, (PresenceColumn, NumberDataViewType.Int32)] : [vector];
     }
 
-    /// <summary>Adds the embeddings of <paramref name="data"/>'s items (looked up by id).</summary>
+    /// <summary>Adds the embeddings of the table's items (looked up by id).</summary>
     /// <exception cref="InvalidOperationException">An item was not in the catalog encoded at fit time; the message names it.</exception>
-    public RecDataset Transform(RecDataset data)
+    protected override ColumnarDataView Append(ColumnarDataView input)
     {
-        GetOutputSchema(data.Schema);
-        var ids = data.ItemTable.GetColumn<ScalarColumn<string>>(RecDataset.ItemIdColumn);
+        var ids = DataViewColumns.Text(input, RecDataset.ItemIdColumn, nameof(TowerEmbeddings));
         var values = new float[ids.Length * Dimension];
         var present = new int[ids.Length];
         for (int i = 0; i < ids.Length; i++)
@@ -97,12 +99,11 @@ public sealed class TowerEmbeddings : ITransformer
             _embeddings.AsSpan(row * Dimension, Dimension).CopyTo(values.AsSpan(i * Dimension, Dimension));
             present[i] = 1 - _missing[row];
         }
-        var table = data.ItemTable.WithColumn(new DenseVectorColumn(OutputColumn, Dimension, values));
-        if (Tower == TowerKind.Image) table = table.WithColumn(new ScalarColumn<int>(PresenceColumn, present));
-        return data.WithItemTable(table);
+        var table = input.AddDense(OutputColumn, Dimension, values);
+        return Tower == TowerKind.Image ? table.AddInt32(PresenceColumn, present) : table;
     }
 
-    public void Save(ModelSaveContext context)
+    public override void SaveEntry(EntryWriter context)
     {
         var p = context.Properties;
         p["tower"] = Tower == TowerKind.Text ? "text" : "image";
@@ -128,7 +129,7 @@ public sealed class TowerEmbeddings : ITransformer
 
     /// <summary>Reads an entry written by <see cref="Save"/>; the checkpoint folder is not opened.</summary>
     /// <exception cref="InvalidDataException">Inconsistent properties or tensors; the message names the entry.</exception>
-    public static TowerEmbeddings Load(ModelLoadContext context)
+    public static TowerEmbeddings LoadEntry(EntryReader context)
     {
         var tower = context.Get<string>("tower") switch
         {

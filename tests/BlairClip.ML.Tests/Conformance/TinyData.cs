@@ -1,5 +1,6 @@
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
+using BlairClip.ML.DataViews;
 
 namespace BlairClip.ML.Tests.Conformance;
 
@@ -18,10 +19,10 @@ public static class TinyData
             u[k] = users.GetOrAdd(train[k].User); i[k] = items.GetOrAdd(train[k].Item); t[k] = k; r[k] = float.NaN;
         }
         var ids = items.Ids.ToArray();
-        var table = new DataView(ids.Length, [
-            new ScalarColumn<string>(ItemColumns.ItemId, ids),
-            new ScalarColumn<string>(ItemColumns.Text, ids.Select(id => texts?.GetValueOrDefault(id) ?? "").ToArray()),
-            new ScalarColumn<string>(ItemColumns.Title, ids.Select(id => "title of " + id).ToArray())]);
+        var table = ColumnarDataView.Create(ids.Length)
+            .AddText(ItemColumns.ItemId, ids)
+            .AddText(ItemColumns.Text, ids.Select(id => texts?.GetValueOrDefault(id) ?? "").ToArray())
+            .AddText(ItemColumns.Title, ids.Select(id => "title of " + id).ToArray());
         return new RecDataset(users, items, table, new Interactions(u, i, t, r));
     }
 

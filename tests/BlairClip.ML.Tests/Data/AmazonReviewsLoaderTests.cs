@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
+using BlairClip.ML.Tests.Conformance;
 using FluentAssertions;
 using Xunit.Abstractions;
 
@@ -39,10 +40,10 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
         data.Events.Item.Should().Equal(1, 0, 0, 2);
         data.Events.Timestamp.Should().Equal(20L, 10L, 30L, 5L);
         data.Events.Rating.Should().Equal(5f, 3f, 5f, 5f);
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray().Should().Equal(
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Text).ToArray().Should().Equal(
             "Red Lipstick Long lasting. Matte finish. vegan", "Beard Oil", "Only a description");
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Title).Values.ToArray().Should().Equal("Red Lipstick", "Beard Oil", "");
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.ImagePath).Values.ToArray().Should().Equal("", "", "");
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Title).ToArray().Should().Equal("Red Lipstick", "Beard Oil", "");
+        TestColumns.TextValues(data.ItemTable, ItemColumns.ImagePath).ToArray().Should().Equal("", "", "");
         data.Report.Get("items_without_interactions").Should().Be(1);
     }
 
@@ -65,7 +66,7 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
         f.Write("m.jsonl", Meta);
         f.Write("r.jsonl", Review("u1", "B2", 20));
         var data = Load(f, with: o => o with { ItemText = ["details", "title"] });
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text)[0].Should().Be("Brand X Beard Oil");
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Text)[0].Should().Be("Brand X Beard Oil");
     }
 
     [Fact]
@@ -173,8 +174,8 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
         gz.Users.Ids.Should().Equal(plain.Users.Ids);
         gz.Items.Ids.Should().Equal(plain.Items.Ids);
         gz.Events.Item.Should().Equal(plain.Events.Item);
-        gz.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray()
-            .Should().Equal(plain.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray());
+        TestColumns.TextValues(gz.ItemTable, ItemColumns.Text)
+            .Should().Equal(TestColumns.TextValues(plain.ItemTable, ItemColumns.Text));
     }
 
     [Fact]
@@ -211,7 +212,7 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
         f.Write("r.jsonl", Review("u1", "A1", 1), Review("u1", "B2", 2));
         f.Write("img/A/A1.jpg", "not really a jpeg");
         var data = Load(f, with: o => o with { Images = "img/{item:0:1}/{item}.jpg" });
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.ImagePath).Values.ToArray()
+        TestColumns.TextValues(data.ItemTable, ItemColumns.ImagePath).ToArray()
             .Should().Equal(Path.Combine(f.Dir, "img", "A", "A1.jpg"), "");
         data.Report.Get("images_found").Should().Be(1);
         data.Report.Get("images_missing").Should().Be(1);
@@ -231,6 +232,6 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
         data.Report.Get("interactions_dropped_unknown_item").Should().Be(0);
         data.Report.Get("items_without_interactions").Should().Be(0);
         data.Items.Ids[0].Should().Be("B08LYT4Q2X"); // first meta line
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Title)[0].Should().StartWith("Organic Sweet Almond Oil");
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Title)[0].Should().StartWith("Organic Sweet Almond Oil");
     }
 }

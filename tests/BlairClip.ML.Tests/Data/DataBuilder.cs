@@ -15,11 +15,11 @@ public static class DataBuilder
         var i = rows.Select(r => items.GetOrAdd(r.Item)).ToArray();
         foreach (var x in extraItems) items.GetOrAdd(x);
         var ids = items.Ids.ToArray();
-        var table = new DataView(ids.Length, [
-            new ScalarColumn<string>(ItemColumns.ItemId, ids),
-            new ScalarColumn<string>(ItemColumns.Title, ids.Select(x => "title " + x).ToArray()),
-            new ScalarColumn<string>(ItemColumns.Text, ids.Select(x => x == "b" ? "" : "text " + x).ToArray()),
-            new ScalarColumn<string>(ItemColumns.ImagePath, ids.Select(x => x == "a" ? "/img/a.jpg" : "").ToArray())]);
+        var table = BlairClip.ML.DataViews.ColumnarDataView.Create(ids.Length)
+            .AddText(ItemColumns.ItemId, ids)
+            .AddText(ItemColumns.Title, ids.Select(x => "title " + x).ToArray())
+            .AddText(ItemColumns.Text, ids.Select(x => x == "b" ? "" : "text " + x).ToArray())
+            .AddText(ItemColumns.ImagePath, ids.Select(x => x == "a" ? "/img/a.jpg" : "").ToArray());
         return new LoadedData(users, items, table,
             new Interactions(u, i, rows.Select(r => r.Time).ToArray(), rows.Select(r => r.Rating).ToArray()), new DataReport());
     }

@@ -1,5 +1,6 @@
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
+using BlairClip.ML.Tests.Conformance;
 using FluentAssertions;
 using static BlairClip.ML.Tests.Data.DataBuilder;
 
@@ -23,7 +24,7 @@ public class InteractionFilterTests
         Pairs(result, result.Events).Should().Equal("u1:a", "u1:b", "u2:a", "u2:b");
         result.Users.Ids.Should().Equal("u1", "u2");
         result.Items.Ids.Should().Equal("a", "b");
-        result.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.ItemId).Values.ToArray().Should().Equal("a", "b");
+        TestColumns.TextValues(result.ItemTable, ItemColumns.ItemId).ToArray().Should().Equal("a", "b");
         result.Report.Get("filter_k_core_interactions_removed").Should().Be(6);
         result.Report.Get("filter_k_core_users_removed").Should().Be(3);
         result.Report.Get("filter_k_core_items_removed").Should().Be(3);
@@ -79,7 +80,7 @@ public class InteractionFilterTests
         result.Items.Ids.Should().Equal("b", "c");
         result.Events.User.Should().Equal(0, 0);
         result.Events.Item.Should().Equal(0, 1);
-        result.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Title).Values.ToArray().Should().Equal("title b", "title c");
+        TestColumns.TextValues(result.ItemTable, ItemColumns.Title).ToArray().Should().Equal("title b", "title c");
         result.Report.Get("filter_min_user_interactions_users_removed").Should().Be(2);
         result.Report.Get("filter_min_user_interactions_items_removed").Should().Be(1);
         result.Report.Get("users").Should().Be(1);

@@ -1,5 +1,6 @@
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
+using BlairClip.ML.Tests.Conformance;
 using FluentAssertions;
 
 namespace BlairClip.ML.Tests.Data;
@@ -38,8 +39,8 @@ public class TableLoaderTests
         var data = TableLoader.Load(Options(), f.Dir);
 
         data.Items.Ids.Should().Equal("0108775015", "0110065001"); // leading zeros kept; the unsold item is not in the catalog
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Title).Values.ToArray().Should().Equal("Strap top", "OP T-shirt \"Idro\"");
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray().Should().Equal(
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Title).ToArray().Should().Equal("Strap top", "OP T-shirt \"Idro\"");
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Text).ToArray().Should().Equal(
             "Strap top Jersey top with narrow, adjustable straps.",
             "OP T-shirt \"Idro\" Microfibre bra.\nSecond line of the description.");
         data.Users.Ids.Should().Equal("c1", "c2");
@@ -64,8 +65,8 @@ public class TableLoaderTests
         var other = TableLoader.Load(Options("t.tsv", "a.jsonl.gz"), f.Dir);
         other.Items.Ids.Should().Equal(csv.Items.Ids);
         other.Events.Timestamp.Should().Equal(csv.Events.Timestamp);
-        other.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray()
-            .Should().Equal(csv.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray());
+        TestColumns.TextValues(other.ItemTable, ItemColumns.Text)
+            .Should().Equal(TestColumns.TextValues(csv.ItemTable, ItemColumns.Text));
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public class TableLoaderTests
         }, f.Dir);
         data.Items.Ids.Should().Equal("i9", "i1");
         data.Events.Rating.Should().Equal(4.5f, float.NaN, 2f);
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.Text).Values.ToArray().Should().Equal("", "");
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Text).ToArray().Should().Equal("", "");
     }
 
     [Fact]
@@ -146,7 +147,7 @@ public class TableLoaderTests
         f.Write("a.csv", Articles); f.Write("t.csv", Transactions);
         f.Write("images/010/0108775015.jpg", "x");
         var data = TableLoader.Load(Options() with { Images = "images/{item:0:3}/{item}.jpg" }, f.Dir);
-        data.ItemTable.GetColumn<ScalarColumn<string>>(ItemColumns.ImagePath).Values.ToArray()
+        TestColumns.TextValues(data.ItemTable, ItemColumns.ImagePath).ToArray()
             .Should().Equal(Path.Combine(f.Dir, "images", "010", "0108775015.jpg"), "");
         data.Report.Get("images_found").Should().Be(1);
         data.Report.Get("images_missing").Should().Be(1);

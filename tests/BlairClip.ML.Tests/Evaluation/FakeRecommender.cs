@@ -23,8 +23,4 @@ internal sealed class FakeRecommender(int itemCount, IReadOnlyDictionary<int, fl
             else row.Fill(Default);
         }
     }
-
-    public RecSchema GetOutputSchema(RecSchema input) => input;
-    public RecDataset Transform(RecDataset data) => data;
-    public void Save(ModelSaveContext context) => throw new NotSupportedException("The fake recommender is not saved.");
 }

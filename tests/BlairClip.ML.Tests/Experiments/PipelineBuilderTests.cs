@@ -77,7 +77,7 @@ public sealed class PipelineBuilderTests : IDisposable
         foreach (var file in Directory.GetFiles(Path.Combine(repo, "pipelines"), "*.yaml"))
         {
             var (m, doc, node) = Study($"name: X\npipeline: {file}");
-            PipelineBuilder.Build(m, doc, node, new BlairClipContext()).Chain.Estimators.Should().NotBeEmpty(file);
+            PipelineBuilder.Build(m, doc, node, new BlairClipContext()).Pipeline.Recommender.Should().NotBeNull(file);
         }
     }
 

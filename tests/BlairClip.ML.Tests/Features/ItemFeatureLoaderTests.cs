@@ -18,7 +18,7 @@ public sealed class ItemFeatureLoaderTests : IDisposable
     private static LoadedData Catalog()
     {
         var d = TinyData.Small();
-        return new LoadedData(d.Users, d.Items, d.ItemTable, d.Train, new DataReport());
+        return new LoadedData(d.Users, d.Items, (BlairClip.ML.DataViews.ColumnarDataView)d.ItemTable, d.Train, new DataReport());
     }
 
     private LoadedData Attach(ItemFeatureSpec spec) => ItemFeatureLoader.Attach(Catalog(), [spec], _files.Dir);
@@ -30,10 +30,9 @@ public sealed class ItemFeatureLoaderTests : IDisposable
         _files.Write("f.csv", "id,x,y", "c,3,30", "a,1,10", "zz,9,9", "e,5,50");
         var data = Attach(new ItemFeatureSpec { Name = "emb", Path = "f.csv" });
 
-        var column = data.ItemTable.GetColumn<DenseVectorColumn>("emb");
-        column.Dimension.Should().Be(2);
-        column.Values.ToArray().Should().Equal(1, 10, 0, 0, 3, 30, 0, 0, 5, 50);
-        data.ItemTable.GetColumn<ScalarColumn<int>>("emb_present").Values.ToArray().Should().Equal(1, 0, 1, 0, 1);
+        TestColumns.VectorSize(data.ItemTable.Schema, "emb").Should().Be(2);
+        TestColumns.DenseValues(data.ItemTable, "emb").Should().Equal(1, 10, 0, 0, 3, 30, 0, 0, 5, 50);
+        TestColumns.Int32Values(data.ItemTable, "emb_present").ToArray().Should().Equal(1, 0, 1, 0, 1);
         data.Report.Get("item_features.emb.rows").Should().Be(4);
         data.Report.Get("item_features.emb.dimension").Should().Be(2);
         data.Report.Get("item_features.emb.matched_items").Should().Be(3);
@@ -46,7 +45,7 @@ public sealed class ItemFeatureLoaderTests : IDisposable
     {
         _files.Write("f.csv", "b,2", "d,4");
         var data = Attach(new ItemFeatureSpec { Name = "emb", Path = "f.csv" });
-        data.ItemTable.GetColumn<DenseVectorColumn>("emb").Values.ToArray().Should().Equal(0, 2, 0, 4, 0);
+        TestColumns.DenseValues(data.ItemTable, "emb").ToArray().Should().Equal(0, 2, 0, 4, 0);
     }
 
     [Fact]
@@ -85,7 +84,7 @@ public sealed class ItemFeatureLoaderTests : IDisposable
         WriteSafeTensors("f.safetensors", 3, 2);
         _files.Write("f.ids.txt", "e", "a", "nope");
         var data = Attach(new ItemFeatureSpec { Name = "img", Path = "f.safetensors", Ids = "f.ids.txt", Tensor = "features" });
-        data.ItemTable.GetColumn<DenseVectorColumn>("img").Values.ToArray().Should().Equal(2, 3, 0, 0, 0, 0, 0, 0, 0, 1);
+        TestColumns.DenseValues(data.ItemTable, "img").ToArray().Should().Equal(2, 3, 0, 0, 0, 0, 0, 0, 0, 1);
         data.Report.Get("item_features.img.missing_items").Should().Be(3);
         data.Report.Get("item_features.img.unknown_ids").Should().Be(1);
     }
@@ -114,8 +113,8 @@ public sealed class ItemFeatureLoaderTests : IDisposable
         File.WriteAllBytes(Path.Combine(_files.Dir, "f.npy"), NpyReaderTests.Npy("<f4", false, "(2, 2)", NpyReaderTests.F4(1, 2, 3, 4)));
         _files.Write("f.ids.txt", "d", "b");
         var data = Attach(new ItemFeatureSpec { Name = "img", Path = "f.npy", Ids = "f.ids.txt" });
-        data.ItemTable.GetColumn<DenseVectorColumn>("img").Values.ToArray().Should().Equal(0, 0, 3, 4, 0, 0, 1, 2, 0, 0);
-        data.ItemTable.GetColumn<ScalarColumn<int>>("img_present").Values.ToArray().Should().Equal(0, 1, 0, 1, 0);
+        TestColumns.DenseValues(data.ItemTable, "img").ToArray().Should().Equal(0, 0, 3, 4, 0, 0, 1, 2, 0, 0);
+        TestColumns.Int32Values(data.ItemTable, "img_present").ToArray().Should().Equal(0, 1, 0, 1, 0);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class MLNetZipTests(QuickstartFixture run) : IClassFixture<Quickst
         var ml = new MLContext();
         MLTransformer chain = ml.Model.Load(zip, out var schema);
         schema.Select(c => c.Name).Should().Equal(MLNetScoring.UserIdColumn, MLNetScoring.ItemIdColumn);
-        chain.GetOutputSchema(schema).Select(c => c.Name).Should().Equal(MLNetScoring.UserIdColumn, MLNetScoring.ItemIdColumn, MLNetScoring.ScoreColumn);
+        chain.GetOutputSchema(schema).Where(c => !c.IsHidden).Select(c => c.Name).Should().Equal(MLNetScoring.UserIdColumn, MLNetScoring.ItemIdColumn, MLNetScoring.ScoreColumn);
         var engine = ml.Model.CreatePredictionEngine<Pair, Scored>(chain, schema);
         var expected = EvaluatorScores(model.Recommender, model.Histories);
         engine.Predict(new Pair { UserId = model.Users[7], ItemId = model.Items[11] }).Score.Should().Be(expected[7 * model.Items.Count + 11]);
@@ -75,29 +75,18 @@ public sealed class MLNetZipTests(QuickstartFixture run) : IClassFixture<Quickst
         float[] Dense(int dim) => Enumerable.Range(0, items * dim).Select(_ => (float)rng.NextDouble() - 0.3f).ToArray();
         var sparseDense = Dense(37);
         for (int k = 0; k < sparseDense.Length; k++) if (rng.NextDouble() < 0.8) sparseDense[k] = 0;
-        var offsets = new List<int> { 0 }; var indices = new List<int>(); var values = new List<float>();
-        for (int r = 0; r < items; r++)
-        {
-            for (int c = 0; c < 37; c++) if (sparseDense[r * 37 + c] != 0) { indices.Add(c); values.Add(sparseDense[r * 37 + c]); }
-            offsets.Add(indices.Count);
-        }
         var ids = Enumerable.Range(0, items).Select(i => $"i{i}").ToArray();
         var pairs = Enumerable.Range(0, 120).Select(k => ($"u{k % 25}", ids[rng.Next(items)])).ToList();
         var data = TinyData.Build(pairs, ids.ToDictionary(i => i, i => "text " + i));
         var presence = Enumerable.Repeat(1, items).ToArray();
         presence[6] = 0;
-        var table = data.ItemTable
-            .WithColumn(new SparseVectorColumn("S", 37, [.. offsets], [.. indices], [.. values]))
-            .WithColumn(new DenseVectorColumn("D", 21, Dense(21)))
-            .WithColumn(new DenseVectorColumn("E", 21, Dense(21)))
-            .WithColumn(new DenseVectorColumn("Z", 3, Dense(3)))
-            .WithColumn(new ScalarColumn<int>(BlairClip.ML.Features.ItemFeatureLoader.PresenceColumn("D"), presence));
-        data = data.WithItemTable(table);
+        data = data.With(new SparseColumn("S", 37, sparseDense), new DenseColumn("D", 21, Dense(21)), new DenseColumn("E", 21, Dense(21)),
+            new DenseColumn("Z", 3, Dense(3)), new Int32Column(BlairClip.ML.Features.ItemFeatureLoader.PresenceColumn("D"), presence));
         var options = mode == EmbeddingMode.Concat
             ? new EmbeddingRecommenderOptions { Mode = mode, Columns = ["S", "D", "Z"], Weights = [0.6f, 0.4f, 0f], Missing = MissingFeatures.Skip }
             : new EmbeddingRecommenderOptions { Mode = mode, TextColumn = "D", ImageColumn = "E", Missing = MissingFeatures.Skip };
-        var chain = EstimatorChain.Start<IRecommender>(new BlairClipContext().Recommenders.Embedding(options)).Fit(data);
-        var model = new RecommenderModel("Emb", "embedding", chain, data.Users, data.Items, ids, data.TrainHistories, data.Schema);
+        var chain = new RecommenderPipeline([], new BlairClipContext().Recommenders.Embedding(options)).Fit(data);
+        var model = new RecommenderModel("Emb", "embedding", chain, data.Users, data.Items, ids, data.TrainHistories);
         var dir = Directory.CreateTempSubdirectory("blairclip-mlnet-emb").FullName;
         try
         {
@@ -163,9 +152,6 @@ public sealed class MLNetZipTests(QuickstartFixture run) : IClassFixture<Quickst
             for (int q = 0; q < queries.Length; q++)
                 scores.AsSpan(queries[q].User * items, items).CopyTo(output.Slice(q * items, items));
         }
-        public RecSchema GetOutputSchema(RecSchema input) => input;
-        public RecDataset Transform(RecDataset data) => data;
-        public void Save(BlairClip.ML.Models.ModelSaveContext context) => throw new NotSupportedException();
     }
 
     public sealed class Pair

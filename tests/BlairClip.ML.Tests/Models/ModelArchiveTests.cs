@@ -16,8 +16,8 @@ public sealed class ModelArchiveTests : IDisposable
     private static RecommenderModel PopularityModel()
     {
         var data = TinyData.Small();
-        var chain = EstimatorChain.Start<IRecommender>(new BlairClipContext().Recommenders.Popularity()).Fit(data);
-        return new RecommenderModel("Pop", "popularity", chain, data.Users, data.Items, ["A title", null, "C", "D", "E"], data.TrainHistories, data.Schema);
+        var chain = new RecommenderPipeline([], new BlairClipContext().Recommenders.Popularity()).Fit(data);
+        return new RecommenderModel("Pop", "popularity", chain, data.Users, data.Items, ["A title", null, "C", "D", "E"], data.TrainHistories);
     }
 
     [Fact]

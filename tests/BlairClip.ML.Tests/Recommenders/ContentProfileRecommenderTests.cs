@@ -15,21 +15,11 @@ public class ContentProfileRecommenderTests
     {
         var ids = Enumerable.Range(0, rows).Select(i => $"i{i}").ToArray();
         var data = TinyData.Build([("u1", "i0"), ("u1", "i1"), ("u2", "i2")], ids.ToDictionary(i => i, i => "text " + i));
-        return data.WithItemTable(data.ItemTable.WithColumn(new DenseVectorColumn(column, dim, values)));
+        return data.With(new DenseColumn(column, dim, values));
     }
 
-    private static RecDataset WithSparse(int rows, int dim, float[] dense)
-    {
-        var offsets = new List<int> { 0 }; var indices = new List<int>(); var values = new List<float>();
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < dim; c++)
-                if (dense[r * dim + c] != 0) { indices.Add(c); values.Add(dense[r * dim + c]); }
-            offsets.Add(indices.Count);
-        }
-        var data = WithDense(rows, dim, dense);
-        return data.WithItemTable(data.ItemTable.WithColumn(new SparseVectorColumn("Features", dim, [.. offsets], [.. indices], [.. values])));
-    }
+    private static RecDataset WithSparse(int rows, int dim, float[] dense) =>
+        WithDense(rows, dim, dense).With(new SparseColumn("Features", dim, dense));
 
     private static float[] Score(ContentProfileModel model, params int[][] histories)
     {
@@ -134,10 +124,10 @@ public class ContentProfileRecommenderTests
         var rng = new Random(3);
         var data = TinyData.Small();
         var values = Enumerable.Range(0, data.Items.Count * 20).Select(_ => (float)rng.NextDouble()).ToArray();
-        data = data.WithItemTable(data.ItemTable.WithColumn(new DenseVectorColumn("Emb", 20, values)));
+        data = data.With(new DenseColumn("Emb", 20, values));
         var reloaded = EstimatorConformance.Check(
             new BlairClipContext().Recommenders.ContentProfile(new() { FeaturesColumn = "Emb", NormalizeItems = true }), data,
-            new RecSchema(TinyData.Small().ItemTable.Schema, Interactions.Schema));
+            TinyData.Small());
         ((ContentProfileModel)reloaded.Recommender).IsDense.Should().BeTrue();
     }
 
@@ -145,12 +135,11 @@ public class ContentProfileRecommenderTests
     public void Conformance_TfIdfThenContentProfile_SaveReloadSameScores()
     {
         var context = new BlairClipContext();
-        var chain = EstimatorChain.Start(context.Transforms.TfIdf()).Append(context.Recommenders.ContentProfile());
+        var chain = new RecommenderPipeline([context.Transforms.TfIdf()], context.Recommenders.ContentProfile());
         var data = TinyData.Small();
-        var schemaWithoutText = new RecSchema(new Schema(data.ItemTable.Schema.Where(c => c.Name != "Text")), Interactions.Schema);
-        var reloaded = EstimatorConformance.Check(chain, data, schemaWithoutText);
-        reloaded.Chain.Transformers.Should().HaveCount(2);
-        reloaded.Chain.Transformers[0].Should().BeOfType<TfIdfTransformer>();
+        var reloaded = EstimatorConformance.Check(chain, data, data.Without("Text"));
+        reloaded.Fitted.ItemSteps.Should().HaveCount(1);
+        reloaded.Fitted.ItemSteps[0].Transformer.Should().BeOfType<TfIdfTransformer>();
         // a ("red lipstick matte") shares terms with b and c, none with the beard items d and e.
         var top = reloaded.RecommendForHistory(["a"], top: 4).Select(r => r.ItemId).ToArray();
         top.Take(2).Should().BeEquivalentTo(["b", "c"]);

@@ -18,29 +18,17 @@ public class EmbeddingRecommenderTests
     private static readonly float R2 = MathF.Sqrt(2);
 
     /// <summary>Items i0..i{rows-1} with the given vector columns (and optional presence flags).</summary>
-    private static RecDataset Data(int rows, params DataColumn[] columns)
+    private static RecDataset Data(int rows, params TestColumn[] columns)
     {
         var ids = Enumerable.Range(0, rows).Select(i => $"i{i}").ToArray();
         var data = TinyData.Build([("u0", "i0"), .. ids.Select((id, k) => ($"u{k}", id))], ids.ToDictionary(i => i, i => "text " + i));
-        var table = data.ItemTable;
-        foreach (var c in columns) table = table.WithColumn(c);
-        return data.WithItemTable(table);
+        return data.With(columns);
     }
 
-    private static RecDataset TextImage(params DataColumn[] extra) =>
-        Data(4, [new DenseVectorColumn("Text", 2, Text), new DenseVectorColumn("Image", 3, Image), .. extra]);
+    private static RecDataset TextImage(params TestColumn[] extra) =>
+        Data(4, [new DenseColumn("Text", 2, Text), new DenseColumn("Image", 3, Image), .. extra]);
 
-    private static SparseVectorColumn Sparse(string name, int dim, float[] dense)
-    {
-        var offsets = new List<int> { 0 }; var indices = new List<int>(); var values = new List<float>();
-        for (int r = 0; r < dense.Length / dim; r++)
-        {
-            for (int c = 0; c < dim; c++)
-                if (dense[r * dim + c] != 0) { indices.Add(c); values.Add(dense[r * dim + c]); }
-            offsets.Add(indices.Count);
-        }
-        return new SparseVectorColumn(name, dim, [.. offsets], [.. indices], [.. values]);
-    }
+    private static SparseColumn Sparse(string name, int dim, float[] dense) => new(name, dim, dense);
 
     private static EmbeddingRecommender Estimator(EmbeddingRecommenderOptions options) => new BlairClipContext().Recommenders.Embedding(options);
 
@@ -86,7 +74,7 @@ public class EmbeddingRecommenderTests
     {
         // Text t0 = (2, 0), t1 = (0, 1); image g0 = (0, 3), g1 = (0, 1).
         // c0 = normalise((1, 0) + (0, 1)) = (1, 1)/√2; c1 = normalise((0, 1) + (0, 1)) = (0, 1).
-        var data = Data(2, new DenseVectorColumn("Text", 2, [2, 0, 0, 1]), new DenseVectorColumn("Image", 2, [0, 3, 0, 1]));
+        var data = Data(2, new DenseColumn("Text", 2, [2, 0, 0, 1]), new DenseColumn("Image", 2, [0, 3, 0, 1]));
         var model = Estimator(new() { Mode = EmbeddingMode.Combined, TextColumn = "Text", ImageColumn = "Image" }).Fit(data);
         // History {1}: u = c1 = (0, 1).
         var s = Score(model, [1]);
@@ -95,7 +83,7 @@ public class EmbeddingRecommenderTests
     }
 
     [Fact]
-    public void GetOutputSchema_CombinedDifferentDimensions_RefusedNamingBoth()
+    public void Fit_CombinedDifferentDimensions_RefusedNamingBoth()
     {
         var estimator = Estimator(new() { Mode = EmbeddingMode.Combined, TextColumn = "Text", ImageColumn = "Image" });
         var act = () => estimator.Fit(TextImage());
@@ -131,7 +119,7 @@ public class EmbeddingRecommenderTests
             t.CopyTo(concat, j * 5); g.CopyTo(concat, j * 5 + 2);
         }
         var explicitModel = new BlairClipContext().Recommenders.ContentProfile(new ContentProfileOptions { FeaturesColumn = "Concat", NormalizeProfile = true })
-            .Fit(data.WithItemTable(data.ItemTable.WithColumn(new DenseVectorColumn("Concat", 5, concat))));
+            .Fit(data.With(new DenseColumn("Concat", 5, concat)));
 
         int[][] histories = [[0], [1], [0, 1], [2, 3], [0, 1, 2, 3], []];
         var expected = Score(explicitModel, histories);
@@ -143,7 +131,7 @@ public class EmbeddingRecommenderTests
     public void Score_ConcatWeights_ChangeRankingTowardsHeavierModality()
     {
         // Item 0 (the history) is (1, 0) in both; item 1 matches it in text only, item 2 in image only.
-        var data = Data(3, new DenseVectorColumn("T", 2, [1, 0, 1, 0, 0, 1]), new DenseVectorColumn("G", 2, [1, 0, 0, 1, 1, 0]));
+        var data = Data(3, new DenseColumn("T", 2, [1, 0, 1, 0, 0, 1]), new DenseColumn("G", 2, [1, 0, 0, 1, 1, 0]));
         float[] Scores(float wt) => Score(Estimator(new() { Mode = EmbeddingMode.Concat, Columns = ["T", "G"], Weights = [wt, 1 - wt] }).Fit(data), [0]);
 
         // ‖u‖ = √(w_t + w_i) = 1, so item 1 scores w_t and item 2 scores w_i.
@@ -160,8 +148,8 @@ public class EmbeddingRecommenderTests
         // Item 3 has no image row (flag 0, zero row).
         var image = (float[])Image.Clone();
         Array.Clear(image, 9, 3);
-        var data = Data(4, new DenseVectorColumn("Text", 2, Text), new DenseVectorColumn("Image", 3, image),
-            new ScalarColumn<int>(ItemFeatureLoader.PresenceColumn("Image"), [1, 1, 1, 0]));
+        var data = Data(4, new DenseColumn("Text", 2, Text), new DenseColumn("Image", 3, image),
+            new Int32Column(ItemFeatureLoader.PresenceColumn("Image"), [1, 1, 1, 0]));
 
         var skip = Estimator(ImageMode with { Missing = MissingFeatures.Skip }).Fit(data);
         skip.SkippedItems.ToArray().Should().Equal(3);
@@ -186,9 +174,9 @@ public class EmbeddingRecommenderTests
     }
 
     [Fact]
-    public void GetOutputSchema_MissingColumn_Refused()
+    public void CheckItems_MissingColumn_Refused()
     {
-        var act = () => Estimator(ImageMode).GetOutputSchema(TinyData.Small().Schema);
+        var act = () => Estimator(ImageMode).CheckItems(BlairClip.ML.DataViews.SchemaShapes.Of(TinyData.Small().ItemTable.Schema));
         act.Should().Throw<SchemaMismatchException>().WithMessage("EmbeddingRecommender needs column 'Image'*");
     }
 
@@ -202,18 +190,18 @@ public class EmbeddingRecommenderTests
             ? new EmbeddingRecommenderOptions { Mode = mode, Columns = ["TextSparse", "Image"], Weights = [0.7f, 0.3f] }
             : new EmbeddingRecommenderOptions { Mode = mode, TextColumn = "TextSparse", ImageColumn = "Image" };
         var data = TextImage(Sparse("TextSparse", 2, Text));
-        var reloaded = EstimatorConformance.Check(Estimator(options), data, TinyData.Small().Schema);
+        var reloaded = EstimatorConformance.Check(Estimator(options), data, TinyData.Small());
         ((EmbeddingModel)reloaded.Recommender).Options.Should().BeEquivalentTo(options);
     }
 
     [Fact]
     public void Conformance_FeatureLookupThenCombined_SaveReloadIdenticalScores()
     {
-        var data = Data(2, new DenseVectorColumn("Text", 2, [2, 0, 0, 1]), new DenseVectorColumn("raw", 2, [0, 3, 0, 1]));
+        var data = Data(2, new DenseColumn("Text", 2, [2, 0, 0, 1]), new DenseColumn("raw", 2, [0, 3, 0, 1]));
         var context = new BlairClipContext();
-        var chain = EstimatorChain.Start(context.Transforms.FeatureLookup("raw", "Image", normalize: true))
-            .Append(context.Recommenders.Embedding(new() { Mode = EmbeddingMode.Combined, TextColumn = "Text", ImageColumn = "Image" }));
-        EstimatorConformance.Check(chain, data, TinyData.Small().Schema);
+        var chain = new RecommenderPipeline([context.Transforms.FeatureLookup("raw", "Image", normalize: true)],
+            context.Recommenders.Embedding(new() { Mode = EmbeddingMode.Combined, TextColumn = "Text", ImageColumn = "Image" }));
+        EstimatorConformance.Check(chain, data, TinyData.Small());
     }
 
     [Fact]
@@ -221,11 +209,11 @@ public class EmbeddingRecommenderTests
     {
         var image = (float[])Image.Clone();
         Array.Clear(image, 3, 3);
-        var data = Data(4, new DenseVectorColumn("Image", 3, image), new ScalarColumn<int>("Image_present", [1, 0, 1, 1]));
+        var data = Data(4, new DenseColumn("Image", 3, image), new Int32Column("Image_present", [1, 0, 1, 1]));
         var model = Estimator(ImageMode with { Missing = MissingFeatures.Skip }).Fit(data);
-        var save = new ModelSaveContext();
-        model.Save(save);
-        var loaded = EmbeddingModel.Load(new ModelLoadContext("entry", 1, save.Properties, SafeTensorsFile.Parse(save.Tensors.ToArray(), "t")));
+        var save = new EntryWriter();
+        model.SaveEntry(save);
+        var loaded = EmbeddingModel.LoadEntry(new EntryReader("entry", 1, save.Properties, SafeTensorsFile.Parse(save.Tensors.ToArray(), "t")));
         loaded.SkippedItems.ToArray().Should().Equal(1);
         Score(loaded, [2], [0, 3]).Should().Equal(Score(model, [2], [0, 3]));
         Score(loaded, [2])[1].Should().Be(float.NegativeInfinity);

@@ -14,7 +14,7 @@ public class TfIdfFeaturizerTests
         TinyData.Build([("u1", "i0")], texts.Select((t, i) => (Id: $"i{i}", Text: t)).ToDictionary(p => p.Id, p => p.Text));
 
     private static TfIdfTransformer Fit(TfIdfOptions options, params string[] texts) =>
-        new BlairClipContext().Transforms.TfIdf(options).Fit(Corpus(texts));
+        new BlairClipContext().Transforms.TfIdf(options).Fit(Corpus(texts).ItemTable);
 
     [Fact]
     public void Fit_TinyCorpus_SmoothIdfAndSortedVocabulary()
@@ -31,8 +31,8 @@ public class TfIdfFeaturizerTests
     public void Transform_TinyCorpus_CountsTimesIdfL2Normalised()
     {
         var data = Corpus("red lipstick red", "red gloss", "the of and");
-        var t = new BlairClipContext().Transforms.TfIdf().Fit(data);
-        var column = t.Transform(data).ItemTable.GetColumn<SparseVectorColumn>("Features");
+        var t = new BlairClipContext().Transforms.TfIdf().Fit(data.ItemTable);
+        var column = TestColumns.SparseValues(t.Transform(data.ItemTable), "Features");
         double idfLipstick = Math.Log(4.0 / 2) + 1, idfRed = Math.Log(4.0 / 3) + 1;
         double norm = Math.Sqrt(idfLipstick * idfLipstick + (2 * idfRed) * (2 * idfRed));
         column.Dimension.Should().Be(3); // gloss, lipstick, red
@@ -46,8 +46,8 @@ public class TfIdfFeaturizerTests
     public void Transform_SublinearTf_UsesOnePlusLogCount()
     {
         var data = Corpus("red red red lipstick", "gloss");
-        var t = new BlairClipContext().Transforms.TfIdf(new() { SublinearTf = true }).Fit(data);
-        var row = t.Transform(data).ItemTable.GetColumn<SparseVectorColumn>("Features").RowValues(0);
+        var t = new BlairClipContext().Transforms.TfIdf(new() { SublinearTf = true }).Fit(data.ItemTable);
+        var row = TestColumns.SparseValues(t.Transform(data.ItemTable), "Features").RowValues(0);
         double idf = Math.Log(3.0 / 2) + 1; // both terms: df 1 of 2 texts
         double lipstick = 1 * idf, red = (1 + Math.Log(3)) * idf, norm = Math.Sqrt(lipstick * lipstick + red * red);
         row.ToArray().Should().Equal([(float)(lipstick / norm), (float)(red / norm)]);
@@ -95,7 +95,7 @@ public class TfIdfFeaturizerTests
     [Fact]
     public void GetOutputSchema_NoTextColumn_ThrowsSchemaMismatch()
     {
-        var schema = new RecSchema(new Schema([new SchemaColumn(ItemColumns.ItemId, ColumnType.Text)]), Interactions.Schema);
+        var schema = BlairClip.ML.DataViews.SchemaShapes.Of(TinyData.Small().Without(ItemColumns.Text).ItemTable.Schema);
         FluentActions.Invoking(() => new BlairClipContext().Transforms.TfIdf().GetOutputSchema(schema))
             .Should().Throw<SchemaMismatchException>().WithMessage("*'Text'*");
     }
@@ -104,10 +104,10 @@ public class TfIdfFeaturizerTests
     public void SaveLoad_RoundTrip_SameVocabularyIdfAndOptions()
     {
         var t = Fit(new TfIdfOptions { MaxFeatures = 3, SublinearTf = true }, "naïve café ｗ𝐱", "café crème brûlée", "crème");
-        var save = new ModelSaveContext();
-        t.Save(save);
+        var save = new EntryWriter();
+        t.SaveEntry(save);
         var tensors = SafeTensorsFile.Parse(save.Tensors.ToArray(), "memory");
-        var loaded = TfIdfTransformer.Load(new ModelLoadContext("entry/", 1, save.Properties, tensors));
+        var loaded = TfIdfTransformer.LoadEntry(new EntryReader("entry/", 1, save.Properties, tensors));
         loaded.Vocabulary.Should().Equal(t.Vocabulary);
         loaded.Idf.ToArray().Should().Equal(t.Idf.ToArray());
         loaded.Options.Should().Be(t.Options);

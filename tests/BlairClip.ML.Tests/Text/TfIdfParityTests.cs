@@ -1,5 +1,6 @@
 using BlairClip.ML.Core;
 using BlairClip.ML.Text;
+using BlairClip.ML.Tests.Conformance;
 using FluentAssertions;
 
 namespace BlairClip.ML.Tests.Text;
@@ -18,15 +19,15 @@ public class TfIdfParityTests
         var golden = fixture.Cases.Single(c => c.Name == name);
         var data = TfIdfFeaturizerTests.Corpus(golden.Texts ?? fixture.Texts);
 
-        var transformer = new BlairClipContext().Transforms.TfIdf(new() { MaxFeatures = golden.MaxFeatures }).Fit(data);
-        var matrix = transformer.Transform(data).ItemTable.GetColumn<SparseVectorColumn>("Features");
+        var transformer = new BlairClipContext().Transforms.TfIdf(new() { MaxFeatures = golden.MaxFeatures }).Fit(data.ItemTable);
+        var matrix = TestColumns.SparseValues(transformer.Transform(data.ItemTable), "Features");
 
         transformer.Vocabulary.Should().Equal(golden.Vocabulary);
         transformer.Idf.Length.Should().Be(golden.Idf.Length);
         for (int i = 0; i < golden.Idf.Length; i++)
             transformer.Idf[i].Should().BeApproximately(golden.Idf[i], 1e-6, "idf of '{0}'", golden.Vocabulary[i]);
         matrix.Dimension.Should().Be(golden.Vocabulary.Length);
-        matrix.RowOffsets.ToArray().Should().Equal(golden.Indptr);
+        matrix.RowOffsets.Should().Equal(golden.Indptr);
         matrix.Indices.ToArray().Should().Equal(golden.Indices);
         for (int k = 0; k < golden.Data.Length; k++)
             ((double)matrix.Values[k]).Should().BeApproximately(golden.Data[k], 1e-6, "entry {0}", k);

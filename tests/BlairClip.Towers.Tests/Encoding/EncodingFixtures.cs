@@ -92,14 +92,12 @@ internal sealed class EncodingSandbox : IDisposable
     {
         var items = new IdMap(texts.Select((_, i) => $"i{i}"));
         var users = new IdMap(["u0", "u1"]);
-        var columns = new List<DataColumn>
-        {
-            new ScalarColumn<string>(RecDataset.ItemIdColumn, items.Ids.ToArray()),
-            new ScalarColumn<string>("Text", texts.ToArray()),
-            new ScalarColumn<string>("ImagePath", (images ?? texts.Select(_ => "")).ToArray()),
-        };
+        var table = BlairClip.ML.DataViews.ColumnarDataView.Create(items.Count)
+            .AddText(RecDataset.ItemIdColumn, items.Ids.ToArray())
+            .AddText("Text", texts.ToArray())
+            .AddText("ImagePath", (images ?? texts.Select(_ => "")).ToArray());
         var train = new Interactions([0, 1], [0, Math.Min(1, texts.Count - 1)], [1, 2], [float.NaN, float.NaN]);
-        return new RecDataset(users, items, new DataView(items.Count, columns), train);
+        return new RecDataset(users, items, table, train);
     }
 
     public void Dispose()

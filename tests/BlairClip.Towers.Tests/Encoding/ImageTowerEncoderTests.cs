@@ -64,10 +64,10 @@ public sealed class ImageTowerEncoderTests : IDisposable
         var data = Catalog();
         var output = encoder.Fit(data).Transform(data);
 
-        var column = output.ItemTable.GetColumn<DenseVectorColumn>("image_embedding");
+        var column = TestColumns.DenseValues(output.ItemTable, "image_embedding");
         foreach (int i in new[] { 1, 2, 3 }) column.Row(i).ToArray().Should().OnlyContain(v => v == 0f);
         column.Row(0).ToArray().Should().Equal(FileEmbedding("synthetic_landscape_upscale.png"));
-        output.ItemTable.GetColumn<ScalarColumn<int>>("image_embedding_present").Values.ToArray().Should().Equal(1, 0, 0, 0, 1);
+        TestColumns.Int32Values(output.ItemTable, "image_embedding_present").ToArray().Should().Equal(1, 0, 0, 0, 1);
         context.Report.Get("image_embedding_missing_images").Should().Be(2);
         context.Report.Get("image_embedding_unreadable_images").Should().Be(1);
     }

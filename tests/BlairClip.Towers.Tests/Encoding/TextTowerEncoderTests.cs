@@ -37,7 +37,7 @@ public sealed class TextTowerEncoderTests : IDisposable
         var data = EncodingSandbox.Catalog(Texts);
         var output = Encoder().Fit(data).Transform(data);
 
-        var column = output.ItemTable.GetColumn<DenseVectorColumn>("text_embedding");
+        var column = TestColumns.DenseValues(output.ItemTable, "text_embedding");
         column.Dimension.Should().Be(4);
         for (int i = 0; i < Texts.Length; i++)
         {
@@ -112,18 +112,18 @@ public sealed class TextTowerEncoderTests : IDisposable
     {
         var data = EncodingSandbox.Catalog(Texts);
         var fitted = Encoder().Fit(data);
-        var save = new ModelSaveContext();
-        fitted.Save(save);
+        var save = new EntryWriter();
+        fitted.SaveEntry(save);
         Directory.Move(_box.Checkpoint, _box.Checkpoint + "-moved");
 
         using var tensors = ML.IO.SafeTensorsFile.Parse(save.Tensors.ToArray(), "memory");
-        var loaded = TowerEmbeddings.Load(new ModelLoadContext("entry", 1, save.Properties, tensors));
+        var loaded = TowerEmbeddings.LoadEntry(new EntryReader("entry", 1, save.Properties, tensors));
 
         loaded.Embeddings.ToArray().Should().Equal(fitted.Embeddings.ToArray());
         loaded.ItemIds.Should().Equal("i0", "i1", "i2");
         loaded.Checkpoint.Should().Be(fitted.Checkpoint);
         loaded.Checkpoint.Sha256.Should().HaveLength(64);
-        loaded.Transform(data).ItemTable.GetColumn<DenseVectorColumn>("text_embedding").Values.ToArray()
+        TestColumns.DenseValues(loaded.Transform(data).ItemTable, "text_embedding").ToArray()
             .Should().Equal(fitted.Embeddings.ToArray());
     }
 
@@ -184,7 +184,7 @@ public sealed class TextTowerEncoderTests : IDisposable
     [Fact]
     public void GetOutputSchema_NoTextColumn_Throws()
     {
-        var schema = new RecSchema(new Schema([new SchemaColumn(RecDataset.ItemIdColumn, ColumnType.Text)]), Interactions.Schema);
+        var schema = BlairClip.ML.DataViews.SchemaShapes.Of(BlairClip.ML.DataViews.ColumnarDataView.Create(0).AddText(RecDataset.ItemIdColumn, []).Schema);
         FluentActions.Invoking(() => Encoder().GetOutputSchema(schema)).Should().Throw<SchemaMismatchException>().WithMessage("*'Text'*");
     }
 

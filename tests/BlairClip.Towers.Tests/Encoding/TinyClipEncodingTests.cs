@@ -116,7 +116,7 @@ public sealed class TinyClipEncodingTests : IDisposable
         var recs = model.RecommendForUser("u0", 3);
         recs.Should().HaveCount(3);
         recs.Select(r => r.ItemId).Should().NotContain(["p0", "p1"], "training history is excluded");
-        model.Chain.Transformers.OfType<TowerEmbeddings>().Select(t => t.Tower).Should().Equal(TowerKind.Text, TowerKind.Image);
+        model.Fitted.ItemTransformers.OfType<TowerEmbeddings>().Select(t => t.Tower).Should().Equal(TowerKind.Text, TowerKind.Image);
 
         // The same study again: every row comes from the cache (the checkpoint is back, its weights only hashed).
         Directory.Move(checkpoint + "-gone", checkpoint);

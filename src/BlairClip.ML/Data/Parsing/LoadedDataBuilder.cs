@@ -86,11 +86,11 @@ internal sealed class LoadedDataBuilder
         }
 
         var idArray = ids.ToArray();
-        var table = new DataView(idArray.Length, [
-            new ScalarColumn<string>(ItemColumns.ItemId, idArray),
-            new ScalarColumn<string>(ItemColumns.Title, titles),
-            new ScalarColumn<string>(ItemColumns.Text, texts),
-            new ScalarColumn<string>(ItemColumns.ImagePath, imagePaths)]);
+        var table = DataViews.ColumnarDataView.Create(idArray.Length)
+            .AddText(ItemColumns.ItemId, idArray)
+            .AddText(ItemColumns.Title, titles)
+            .AddText(ItemColumns.Text, texts)
+            .AddText(ItemColumns.ImagePath, imagePaths);
         var events = new Interactions(_user.ToArray(), item, _timestamp.ToArray(), _rating.ToArray());
         Report.Set("users", Users.Count);
         Report.Set("items", idArray.Length);
