@@ -15,12 +15,23 @@ public sealed class RecommenderPipeline(IReadOnlyList<IEstimator<ITransformer>> 
     public IRecommenderEstimator Recommender { get; } = recommender;
 
     /// <summary>Checks every step's input schema through the pipeline, reading no data.</summary>
-    /// <exception cref="SchemaMismatchException">A step needs a column the table does not have (at that point).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An ML.NET built-in refuses its input schema (its own message).</exception>
+    /// <exception cref="SchemaMismatchException">A step needs a column the table does not have (at that point); an
+    /// ML.NET built-in's refusal is wrapped with the step's position and type.</exception>
     public void Check(RecDataset data)
     {
         var items = SchemaShapes.Of(data.ItemTable.Schema);
-        foreach (var step in ItemSteps) items = step.GetOutputSchema(items);
+        for (int i = 0; i < ItemSteps.Count; i++)
+        {
+            try
+            {
+                items = ItemSteps[i].GetOutputSchema(items);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                // ML.NET's estimators report schema problems as ArgumentOutOfRangeException ("Could not find input column …").
+                throw new SchemaMismatchException($"step {i} ({ItemSteps[i].GetType().Name}): {e.Message}");
+            }
+        }
         Recommender.CheckItems(items);
         Recommender.GetOutputSchema(SchemaShapes.Of(data.InteractionsView.Schema));
     }

@@ -74,7 +74,7 @@ public static class StudyRunner
                 {
                     built.Pipeline.Check(study.Train);
                 }
-                catch (Exception e) when (e is SchemaMismatchException or ArgumentOutOfRangeException)
+                catch (SchemaMismatchException e)
                 {
                     throw doc.Binder.Error(modelNodes[m], $"model '{model.Name}' ({Path.GetFileName(built.Path)}): {e.Message}");
                 }

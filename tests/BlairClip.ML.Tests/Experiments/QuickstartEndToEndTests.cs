@@ -45,7 +45,7 @@ public sealed class QuickstartEndToEndTests(QuickstartFixture run) : IClassFixtu
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Output, "results.json")))!;
         ((string)json["name"]!).Should().Be("all-beauty-baselines");
         var models = json["models"]!.AsArray();
-        models.Select(m => (string)m!["name"]!).Should().Equal("Popularity", "TF-IDF", "BPR-MF");
+        models.Select(m => (string)m!["name"]!).Should().Equal("Popularity", "TF-IDF", "BPR-MF", "ML.NET-Text");
         foreach (var m in models)
         {
             ((int)m!["users"]!).Should().Be(253);

@@ -21,7 +21,7 @@ public sealed class MLNetZipTests(QuickstartFixture run) : IClassFixture<Quickst
     private static readonly string Consumer = typeof(MLNetZipTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "NetConsumer").Value!;
 
-    public static TheoryData<string> Models => new() { "Popularity", "TF-IDF", "BPR-MF" };
+    public static TheoryData<string> Models => new() { "Popularity", "TF-IDF", "BPR-MF", "ML.NET-Text" };
 
     [Theory]
     [MemberData(nameof(Models))]
