@@ -137,6 +137,8 @@ public static class ModelArchive
             var signature = (string)e["signature"]!;
             if (signature == MLNetStepSignature)
             {
+                // ML.NET finds the loaders of its extension packages (images, ONNX) among the loaded assemblies.
+                Experiments.PipelineSteps.LoadComponentAssemblies();
                 using var blob = new MemoryStream(ReadBytes(zip, dir + "model.zip"));
                 var mlnet = new Microsoft.ML.MLContext(seed: 0).Model.Load(blob, out var stepSchema);
                 transformers.Add(new FittedItemStep(mlnet, stepSchema));

@@ -34,9 +34,7 @@ public sealed class ContentProfileRecommender : RecommenderEstimator<ContentProf
 
     public override IRecommenderEstimator ForItems(IDataView items) => new ContentProfileRecommender(Context, Options, items);
 
-    /// <exception cref="SchemaMismatchException">No vector column <c>features_column</c>.</exception>
-    public override void CheckItems(SchemaShape items) =>
-        DataViewColumns.Require(items, Options.FeaturesColumn, nameof(ContentProfileRecommender), ColumnKind.Vector);
+    protected override IReadOnlyList<string> ItemColumnsRead => [Options.FeaturesColumn];
 
     protected override ContentProfileModel Fit(Interactions events, UserHistories histories, int items)
     {

@@ -105,11 +105,7 @@ public sealed class EmbeddingRecommender : RecommenderEstimator<EmbeddingModel>
         _ => Options.Columns,
     };
 
-    /// <exception cref="SchemaMismatchException">A column is missing or not a vector.</exception>
-    public override void CheckItems(SchemaShape items)
-    {
-        foreach (var c in InputColumns) DataViewColumns.Require(items, c, nameof(EmbeddingRecommender), ColumnKind.Vector);
-    }
+    protected override IReadOnlyList<string> ItemColumnsRead => InputColumns;
 
     /// <exception cref="SchemaMismatchException">A column is missing or not a vector; in mode combined, the text and
     /// image columns have different dimensions.</exception>

@@ -44,8 +44,14 @@ public abstract class RecommenderEstimator<TModel> : IRecommenderEstimator, IEst
     /// <summary>The component name in messages.</summary>
     protected virtual string Owner => GetType().Name;
 
-    /// <summary>The item columns read: none by default.</summary>
-    public virtual void CheckItems(SchemaShape items) { }
+    /// <summary>The item vector columns the recommender reads (none by default).</summary>
+    protected virtual IReadOnlyList<string> ItemColumnsRead => [];
+
+    /// <exception cref="SchemaMismatchException">A column of <see cref="ItemColumnsRead"/> is missing or not a vector.</exception>
+    public void CheckItems(SchemaShape items)
+    {
+        foreach (var c in ItemColumnsRead) DataViewColumns.Require(items, c, Owner, ColumnKind.Vector);
+    }
 
     public abstract IRecommenderEstimator ForItems(IDataView items);
 
@@ -84,7 +90,7 @@ public abstract class RecommenderEstimator<TModel> : IRecommenderEstimator, IEst
             $"{Owner} reads item features: give it the item table (mlContext.BlairClip().Recommenders.…(items, …)), or use it as the last step of a pipeline after the featurizers.");
         if (table.GetRowCount() is { } rows && rows != items)
             throw new SchemaMismatchException($"{Owner}: the item table has {rows} rows, the ItemId key has {items} values.");
-        CheckItems(SchemaShapes.Of(table.Schema));
+        foreach (var c in ItemColumnsRead) DataViewColumns.Require(table.Schema, c, Owner, ColumnKind.Vector);
         return table;
     }
 }
