@@ -224,3 +224,15 @@ public static class ModelArchive
         return ms.ToArray();
     }
 }
+
+/// <summary>Catalog entry points for model zips (<c>mlContext.BlairClip().Models.…</c>).</summary>
+public static class ModelArchiveCatalog
+{
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (atomically): an ML.NET zip that also
+    /// holds what <see cref="Load"/> reads.</summary>
+    public static void Save(this ModelCatalog catalog, RecommenderModel model, string path) => ModelArchive.Save(model, path);
+
+    /// <summary>Reads a model zip written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a model zip, a newer format, or a damaged entry (named).</exception>
+    public static RecommenderModel Load(this ModelCatalog catalog, string path) => ModelArchive.Load(path);
+}

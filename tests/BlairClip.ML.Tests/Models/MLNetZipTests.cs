@@ -62,6 +62,16 @@ public sealed class MLNetZipTests(QuickstartFixture run) : IClassFixture<Quickst
         float.IsNaN(engine.Predict(new Pair { UserId = model.Users[0], ItemId = "no-such-item" }).Score).Should().BeTrue();
     }
 
+    /// <summary>README's "Serving a zip from C#" is the consumer program's code.</summary>
+    [Fact]
+    public void ReadmeServingSnippet_IsTheConsumersCode()
+    {
+        var program = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "BlairClip.ML.NetConsumer", "Program.cs"));
+        var code = ReadmeExampleTests.Between(program, "// README: serving a model zip\n", "// README end")
+            + "\n" + ReadmeExampleTests.Between(program, "// README: serving types\n", "// README end");
+        File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).Should().Contain("```csharp\n" + code.TrimEnd('\n') + "\n```");
+    }
+
     /// <summary>Embedding concat over a sparse and two dense columns (dimensions off the 8-lane width), one item
     /// skipped (−∞), one modality of weight 0 (left out): ML.NET loads the zip in a fresh context and scores every
     /// pair bit for bit as <see cref="IRecommender.Score"/>.</summary>

@@ -75,6 +75,29 @@ public sealed class ModelArchiveTests : IDisposable
         FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>();
     }
 
+    [Fact]
+    public void Load_Format1Zip_WithoutMLNetEntries_StillLoads()
+    {
+        var path = Path.Combine(_dir, "m.zip");
+        var model = PopularityModel();
+        ModelArchive.Save(model, path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+            foreach (var e in zip.Entries.Where(e => e.FullName.StartsWith("TransformerChain/") || e.FullName is "Schema" || e.FullName.StartsWith("TrainingInfo/")).ToList())
+                e.Delete();
+        Rewrite(path, "model.json", s => s.Replace("\"format_version\": 2", "\"format_version\": 1"));
+        ModelArchive.Load(path).RecommendForUser("u3", 3).Should().BeEquivalentTo(model.RecommendForUser("u3", 3), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void Save_WritesFormat2_AnMLNetZip()
+    {
+        var path = Path.Combine(_dir, "m.zip");
+        ModelArchive.Save(PopularityModel(), path);
+        using var zip = ZipFile.OpenRead(path);
+        zip.GetEntry("TransformerChain/Model.key").Should().NotBeNull();
+        new StreamReader(zip.GetEntry("model.json")!.Open()).ReadToEnd().Should().Contain("\"format_version\": 2").And.Contain("\"min_reader_version\": 1");
+    }
+
     private static void Rewrite(string zipPath, string entry, Func<string, string> edit)
     {
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Update);
