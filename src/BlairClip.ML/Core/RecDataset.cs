@@ -24,10 +24,21 @@ public sealed class RecDataset
             throw new ArgumentException($"Item table has {itemTable.GetRowCount()?.ToString() ?? "an unknown number of"} rows for {items.Count} items.");
         Users = users; Items = items; ItemTable = itemTable; Train = train;
         _histories = new Lazy<UserHistories>(() => UserHistories.From(Train, Users.Count));
-        _interactions = new Lazy<IDataView>(() => InteractionsOf(Users, Items, Train));
+        _interactions = new Lazy<IDataView>(() =>
+        {
+            var view = InteractionsOf(Users, Items, Train);
+            Known.AddOrUpdate(view, new KnownEvents(Train, Users.Count, Items.Count, _histories));
+            return view;
+        });
     }
 
     private readonly Lazy<UserHistories> _histories;
+
+    /// <summary>The arrays behind each <see cref="InteractionsView"/> handed out, so that fitting on it reads no column
+    /// and rebuilds no histories (the view is immutable; the arrays are the same values).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDataView, KnownEvents> Known = new();
+
+    private sealed record KnownEvents(Interactions Events, int Users, int Items, Lazy<UserHistories> Histories);
     private readonly Lazy<IDataView> _interactions;
 
     public IdMap Users { get; }
@@ -54,12 +65,18 @@ public sealed class RecDataset
             .AddInt64(TimestampColumn, events.Timestamp)
             .AddSingle(RatingColumn, events.Rating);
 
+    /// <summary>The distinct items per user of <paramref name="events"/> read from <paramref name="view"/> (cached for
+    /// a dataset's own <see cref="InteractionsView"/>).</summary>
+    public static UserHistories HistoriesOf(IDataView view, Interactions events, int users) =>
+        Known.TryGetValue(view, out var known) && ReferenceEquals(known.Events, events) ? known.Histories.Value : UserHistories.From(events, users);
+
     /// <summary>Reads a key-typed interactions view back into index arrays (users and items 0-based) with the
     /// numbers of users and items its key types declare.</summary>
     /// <exception cref="SchemaMismatchException">No UInt32 key columns <c>UserId</c>/<c>ItemId</c>; names <paramref name="owner"/>.</exception>
     /// <exception cref="InvalidDataException">A missing key (0) in a row.</exception>
     public static (Interactions Events, int Users, int Items) ReadInteractions(IDataView view, string owner)
     {
+        if (Known.TryGetValue(view, out var known)) return (known.Events, known.Users, known.Items);
         var users = DataViewColumns.Keys(view, UserIdColumn, owner, out var userCount);
         var items = DataViewColumns.Keys(view, ItemIdColumn, owner, out var itemCount);
         var u = new int[users.Length];

@@ -68,7 +68,7 @@ public abstract class RecommenderEstimator<TModel> : IRecommenderEstimator, IEst
     public TModel Fit(IDataView input)
     {
         var (events, users, items) = RecDataset.ReadInteractions(input, Owner);
-        var histories = UserHistories.From(events, users);
+        var histories = RecDataset.HistoriesOf(input, events, users);
         var model = Fit(events, histories, items);
         model.Histories = histories;
         return model;
