@@ -156,10 +156,13 @@ internal sealed class ItemMatrix
         var p = profiles.AsSpan(q * Dimension, Dimension);
         var row = new Span<float>((float*)scores + (long)q * Rows, Rows);
         var indptr = _indptr!; var indices = _indices!; var values = _values;
+        // The same sum as DotSparse (the per-pair kernel of saved models), written over the whole arrays: slicing a
+        // span per item cost 20% of TF-IDF evaluation. MLNetZipTests check the two agree bit for bit.
         for (int j = 0; j < Rows; j++)
         {
-            int start = indptr[j], length = indptr[j + 1] - start;
-            row[j] = DotSparse(indices.AsSpan(start, length), values.AsSpan(start, length), p);
+            float sum = 0;
+            for (int k = indptr[j]; k < indptr[j + 1]; k++) sum += values[k] * p[indices[k]];
+            row[j] = sum;
         }
     }
 
