@@ -22,7 +22,7 @@ public static class EvaluatorBench
         var rng = new Random(seed);
         var cases = Enumerable.Range(0, users).Select(u => new HeldOutItem(u, rng.Next(items), 0)).ToArray();
         var histories = RandomHistories(users, items, historyLength, rng);
-        var evaluator = new BlairClipContext().Evaluation.Ranking(new RankingEvaluatorOptions { Ties = TieRule.Average });
+        var evaluator = new BlairClipContext().Evaluation.Ranking(new RankingEvaluationOptions { Ties = TieRule.Average });
 
         evaluator.Evaluate(model, cases, histories, maxUsers: 512); // JIT warm-up
         ScoreOnly(model, cases.AsSpan(0, 512), 256);

@@ -5,7 +5,7 @@ using BlairClip.ML.Split;
 namespace BlairClip.ML.Evaluation;
 
 /// <summary>The one ranking evaluation every model goes through: each held-out item is ranked against the
-/// whole catalog (minus the user's history when <see cref="RankingEvaluatorOptions.ExcludeHistory"/>) by the
+/// whole catalog (minus the user's history when <see cref="RankingEvaluationOptions.ExcludeHistory"/>) by the
 /// model's own <see cref="IRecommender.Score"/>.</summary>
 /// <remarks>
 /// For a case (user u, held-out item i) with score t = s[i]: h = #{candidates j ≠ i : s[j] &gt; t} and
@@ -16,7 +16,7 @@ namespace BlairClip.ML.Evaluation;
 /// vectorised pass, then each history item other than i is looked up and taken back out of h or e (and out of
 /// the candidates). Histories are short next to the catalog, so this costs little and keeps the hot loop
 /// uniform.</para>
-/// <para>Users are scored <see cref="RankingEvaluatorOptions.BatchSize"/> at a time into one reused
+/// <para>Users are scored <see cref="RankingEvaluationOptions.BatchSize"/> at a time into one reused
 /// <c>[batch, items]</c> buffer; the users × items matrix is never built. Rows of a batch are counted in
 /// parallel.</para>
 /// </remarks>
@@ -27,7 +27,7 @@ public sealed class RankingEvaluator
 
     /// <exception cref="InvalidOptionException">Unknown or repeated metric, no metrics, or a batch size
     /// that is not positive.</exception>
-    internal RankingEvaluator(BlairClipContext context, RankingEvaluatorOptions options)
+    internal RankingEvaluator(BlairClipContext context, RankingEvaluationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         InvalidOptionException.Check(options.BatchSize > 0, "batch_size", options.BatchSize, "must be positive");
@@ -45,7 +45,7 @@ public sealed class RankingEvaluator
         Options = options;
     }
 
-    public RankingEvaluatorOptions Options { get; }
+    public RankingEvaluationOptions Options { get; }
 
     /// <summary>The parsed metrics, in the options' order.</summary>
     public IReadOnlyList<RankingMetric> Metrics => _metrics;
@@ -55,7 +55,7 @@ public sealed class RankingEvaluator
     /// <param name="model">Scores <c>[batch, model.ItemCount]</c>; higher is better.</param>
     /// <param name="cases">Held-out (user, item) pairs; item indices must lie in [0, model.ItemCount).</param>
     /// <param name="histories">The users' known items: passed to the model as the query history and, with
-    /// <see cref="RankingEvaluatorOptions.ExcludeHistory"/>, removed from the candidates.</param>
+    /// <see cref="RankingEvaluationOptions.ExcludeHistory"/>, removed from the candidates.</param>
     /// <param name="maxUsers">Evaluate only the first <paramref name="maxUsers"/> cases (in list order).</param>
     /// <exception cref="ArgumentException">No cases; a held-out or history item outside the catalog (the
     /// message names the case, user and item).</exception>
@@ -156,6 +156,6 @@ public static class RankingEvaluationCatalog
     /// <summary>The shared ranking evaluator (defaults: exclude history, optimistic ties, Recall@10/50,
     /// NDCG@10/50, MRR, AUC, batches of 256 users).</summary>
     /// <exception cref="InvalidOptionException">Invalid options; the message names the YAML key.</exception>
-    public static RankingEvaluator Ranking(this EvaluationCatalog catalog, RankingEvaluatorOptions? options = null) =>
-        new(catalog.Context, options ?? new RankingEvaluatorOptions());
+    public static RankingEvaluator Ranking(this EvaluationCatalog catalog, RankingEvaluationOptions? options = null) =>
+        new(catalog.Context, options ?? new RankingEvaluationOptions());
 }

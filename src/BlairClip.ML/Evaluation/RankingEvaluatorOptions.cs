@@ -15,7 +15,7 @@ public enum TieRule
 }
 
 /// <summary>Options of <see cref="RankingEvaluator"/> (YAML section <c>evaluation:</c>).</summary>
-public sealed record RankingEvaluatorOptions
+public sealed record RankingEvaluationOptions
 {
     /// <summary>(bool, <c>exclude_history</c>) Drop the user's history items from the candidates; the held-out
     /// item always stays a candidate, even when it is also in the history.</summary>

@@ -56,7 +56,7 @@ public sealed record StudySpec
     /// <summary>(mapping) How test (and validation) items are held out.</summary>
     public SplitSpec Split { get; init; } = new();
     /// <summary>(mapping) The shared ranking evaluator's settings.</summary>
-    public RankingEvaluatorOptions Evaluation { get; init; } = new();
+    public RankingEvaluationOptions Evaluation { get; init; } = new();
     /// <summary>(list) The models to compare.</summary>
     public required IReadOnlyList<ModelSpec> Models { get; init; }
     /// <summary>(mapping) What to write besides the tables.</summary>

@@ -11,7 +11,7 @@ public class RankingEvaluatorTests
 
     private static RankingEvaluator Evaluator(TieRule ties = TieRule.Optimistic, bool excludeHistory = true,
         IReadOnlyList<string>? metrics = null, int batchSize = 256, IProgressReporter? progress = null) =>
-        new BlairClipContext(progress: progress).Evaluation.Ranking(new RankingEvaluatorOptions
+        new BlairClipContext(progress: progress).Evaluation.Ranking(new RankingEvaluationOptions
         {
             Ties = ties, ExcludeHistory = excludeHistory, Metrics = metrics ?? FourMetrics, BatchSize = batchSize,
         });
