@@ -31,11 +31,11 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSi
         {
             throw new ArgumentException($"TowerOptions.Device must be cpu, cuda or cuda:N, but was '{options.Device}'.", nameof(options), e);
         }
-        var dtype = options.DType.ToLowerInvariant() switch
+        var dtype = options.DType switch
         {
-            "float32" or "fp32" => ScalarType.Float32,
-            "bf16" or "bfloat16" => ScalarType.BFloat16,
-            _ => throw new ArgumentException($"TowerOptions.DType must be float32 or bf16, but was '{options.DType}'.", nameof(options)),
+            TowerPrecision.Float32 => ScalarType.Float32,
+            TowerPrecision.Bf16 => ScalarType.BFloat16,
+            _ => throw new ArgumentException($"TowerOptions.DType must be Float32 or Bf16, but was {(int)options.DType}.", nameof(options)),
         };
         if (device.type == DeviceType.CUDA)
         {

@@ -40,14 +40,43 @@ public interface IImageTower : IDisposable
     float[] EncodeImages(ReadOnlySpan<float> pixelValues, int batch);
 }
 
+/// <summary>Precision of a tower's weights and activations (its outputs are always float32).</summary>
+public enum TowerPrecision
+{
+    /// <summary>float32 everywhere.</summary>
+    Float32,
+    /// <summary>bfloat16 weights and activations.</summary>
+    Bf16,
+}
+
+/// <summary>Names of <see cref="TowerPrecision"/> as YAML, the CLI, cache keys and saved entries write them.</summary>
+public static class TowerPrecisionNames
+{
+    /// <summary>"float32" or "bf16".</summary>
+    public static string Name(this TowerPrecision precision) => precision switch
+    {
+        TowerPrecision.Float32 => "float32",
+        TowerPrecision.Bf16 => "bf16",
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "must be Float32 or Bf16"),
+    };
+
+    /// <summary>The precision named <paramref name="name"/> ("float32" or "bf16"), or null.</summary>
+    public static TowerPrecision? Parse(string name) => name switch
+    {
+        "float32" => TowerPrecision.Float32,
+        "bf16" => TowerPrecision.Bf16,
+        _ => null,
+    };
+}
+
 /// <summary>Where and in which precision a tower runs.</summary>
 public sealed record TowerOptions
 {
     /// <summary>Torch device: <c>cpu</c> or <c>cuda</c> / <c>cuda:N</c>.</summary>
     public string Device { get; init; } = "cpu";
 
-    /// <summary>Weight and activation precision: <c>float32</c> or <c>bf16</c>; outputs are always float32.</summary>
-    public string DType { get; init; } = "float32";
+    /// <summary>Weight and activation precision; outputs are always float32.</summary>
+    public TowerPrecision DType { get; init; } = TowerPrecision.Float32;
 
     /// <summary>Rows per forward pass inside EncodeTexts/EncodeImages (bounds activation memory for long lists).</summary>
     public int BatchSize { get; init; } = 32;

@@ -254,11 +254,11 @@ public sealed class RobertaModelTests
     }
 
     [Theory]
-    [InlineData("cpu", "fp8", "TowerOptions.DType must be float32 or bf16, but was 'fp8'")]
+    [InlineData("cpu", "fp8", "TowerOptions.DType must be Float32 or Bf16, but was 9.")]
     [InlineData("tpu:0", "float32", "TowerOptions.Device must be cpu, cuda or cuda:N, but was 'tpu:0'")]
     public void LoadTextTower_BadOptions_ThrowsNamingOptionAndValue(string device, string dtype, string message)
     {
-        var act = () => PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta, new TowerOptions { Device = device, DType = dtype });
+        var act = () => PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta, new TowerOptions { Device = device, DType = TowerPrecisionNames.Parse(dtype) ?? (TowerPrecision)9 });
 
         act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(message);
     }
@@ -268,7 +268,7 @@ public sealed class RobertaModelTests
     {
         var texts = Fixtures.Strings(Set.GetProperty("texts"));
         using var f32 = PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta);
-        using var bf16 = PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta, new TowerOptions { DType = "bf16" });
+        using var bf16 = PretrainedTowers.LoadTextTower(Fixtures.TinyRoberta, new TowerOptions { DType = TowerPrecision.Bf16 });
 
         var a = f32.EncodeTexts(texts);
         var b = bf16.EncodeTexts(texts);

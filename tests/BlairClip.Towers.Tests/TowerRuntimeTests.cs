@@ -50,7 +50,7 @@ public sealed class TowerRuntimeTests
     [InlineData("cpu", "DType")]
     public void From_BadOption_NamesIt(string device, string option)
     {
-        var options = option == "DType" ? new TowerOptions { DType = "int8" } : new TowerOptions { Device = device };
+        var options = option == "DType" ? new TowerOptions { DType = (TowerPrecision)8 } : new TowerOptions { Device = device };
         FluentActions.Invoking(() => TowerRuntime.From(options)).Should().Throw<ArgumentException>().WithMessage($"TowerOptions.{option} must be*");
         FluentActions.Invoking(() => TowerRuntime.From(new TowerOptions { BatchSize = 0 }))
             .Should().Throw<ArgumentException>().WithMessage("TowerOptions.BatchSize must be positive, but was 0.*");

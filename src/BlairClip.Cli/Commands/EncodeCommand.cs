@@ -35,10 +35,11 @@ internal static class EncodeCommand
                 throw new IOException($"--tower {kind} needs --{(kind == "text" ? "texts" : "images")} FILE");
             int n = p.GetValue(batch);
             if (n <= 0) throw new IOException($"--batch must be positive, but was {n}");
-            var options = new TowerOptions { Device = p.GetValue(device)!, DType = p.GetValue(dtype)!, BatchSize = n };
+            var precision = TowerPrecisionNames.Parse(p.GetValue(dtype)!)
+                ?? throw new IOException($"--dtype must be float32 or bf16, but was '{p.GetValue(dtype)}'");
+            var options = new TowerOptions { Device = p.GetValue(device)!, DType = precision, BatchSize = n };
             if (!(options.Device is "cpu" or "cuda" || options.Device.StartsWith("cuda:", StringComparison.Ordinal)))
                 throw new IOException($"--device must be cpu, cuda or cuda:N, but was '{options.Device}'");
-            if (options.DType is not ("float32" or "bf16")) throw new IOException($"--dtype must be float32 or bf16, but was '{options.DType}'");
             var result = ConsoleProgress.Run(p.GetValue(quiet), progress => kind == "text"
                 ? EmbeddingExport.EncodeTexts(p.GetValue(checkpoint)!, t!, p.GetValue(output)!, options, progress)
                 : EmbeddingExport.EncodeImages(p.GetValue(checkpoint)!, i!, p.GetValue(output)!, options, progress));

@@ -5,13 +5,22 @@ using BlairClip.ML.DataViews;
 
 namespace BlairClip.ML.Text;
 
+/// <summary>Which stop words TF-IDF drops.</summary>
+public enum StopWordList
+{
+    /// <summary>scikit-learn's English list (<c>stop_words='english'</c>).</summary>
+    English,
+    /// <summary>None: every token is kept.</summary>
+    None,
+}
+
 /// <summary>Options of <see cref="TfIdfFeaturizer"/>; they mirror scikit-learn's <c>TfidfVectorizer</c> arguments.</summary>
 public sealed record TfIdfOptions
 {
     /// <summary>(int?) Keep only the N terms with the highest total count in the corpus; null keeps all.</summary>
     public int? MaxFeatures { get; init; } = null;
-    /// <summary>(string) "english" removes scikit-learn's English stop words; "none" keeps every token.</summary>
-    public string StopWords { get; init; } = "english";
+    /// <summary>(english | none) english removes scikit-learn's English stop words; none keeps every token.</summary>
+    public StopWordList StopWords { get; init; } = StopWordList.English;
     /// <summary>(bool) Lowercase with Python's <c>str.lower()</c> before tokenizing.</summary>
     public bool Lowercase { get; init; } = true;
     /// <summary>(bool) Use <c>1 + ln(tf)</c> instead of the raw count.</summary>
@@ -37,7 +46,6 @@ public sealed class TfIdfFeaturizer : IEstimator<TfIdfTransformer>
     public TfIdfFeaturizer(BlairClipContext context, TfIdfOptions options)
     {
         InvalidOptionException.Check(options.MaxFeatures is null or > 0, "max_features", options.MaxFeatures, "must be positive or null (all terms)");
-        InvalidOptionException.Check(options.StopWords is "english" or "none", "stop_words", options.StopWords, "must be 'english' or 'none'");
         InvalidOptionException.Check(options.MinDf >= 1, "min_df", options.MinDf, "must be at least 1");
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.InputColumn), "input_column", options.InputColumn, "must name a column");
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.OutputColumn), "output_column", options.OutputColumn, "must name a column");
@@ -63,7 +71,7 @@ public sealed class TfIdfFeaturizer : IEstimator<TfIdfTransformer>
     public TfIdfTransformer Fit(IDataView input)
     {
         var texts = DataViewColumns.Text(input, Options.InputColumn, nameof(TfIdfFeaturizer));
-        var tokenizer = new WordTokenizer(Options.Lowercase, Options.StopWords == "english");
+        var tokenizer = new WordTokenizer(Options.Lowercase, Options.StopWords == StopWordList.English);
         var (terms, tf, df) = Count(texts, tokenizer, Context.Progress);
         if (terms.Count == 0)
             throw new InvalidOperationException(

@@ -32,7 +32,7 @@ public sealed class TfIdfTransformer : ItemTransformer
         _idf = idf;
         _index = new Dictionary<string, int>(vocabulary.Length, StringComparer.Ordinal);
         for (int i = 0; i < vocabulary.Length; i++) _index.Add(vocabulary[i], i);
-        _tokenizer = new WordTokenizer(options.Lowercase, options.StopWords == "english");
+        _tokenizer = new WordTokenizer(options.Lowercase, options.StopWords == StopWordList.English);
     }
 
     public TfIdfOptions Options { get; }
@@ -104,7 +104,7 @@ public sealed class TfIdfTransformer : ItemTransformer
     {
         var p = context.Properties;
         p["max_features"] = Options.MaxFeatures;
-        p["stop_words"] = Options.StopWords;
+        p["stop_words"] = Options.StopWords == StopWordList.English ? "english" : "none";
         p["lowercase"] = Options.Lowercase;
         p["sublinear_tf"] = Options.SublinearTf;
         p["min_df"] = Options.MinDf;
@@ -129,7 +129,12 @@ public sealed class TfIdfTransformer : ItemTransformer
         var options = new TfIdfOptions
         {
             MaxFeatures = context.Properties["max_features"] is null ? null : context.Get<int>("max_features"),
-            StopWords = context.Get<string>("stop_words"),
+            StopWords = context.Get<string>("stop_words") switch
+            {
+                "english" => StopWordList.English,
+                "none" => StopWordList.None,
+                var other => throw new InvalidDataException($"{context.Entry}: property 'stop_words' must be 'english' or 'none', but was '{other}'."),
+            },
             Lowercase = context.Get<bool>("lowercase"),
             SublinearTf = context.Get<bool>("sublinear_tf"),
             MinDf = context.Get<int>("min_df"),

@@ -102,7 +102,7 @@ public static class EmbeddingExport
         writer.Metadata["tower"] = tower;
         writer.Metadata["checkpoint"] = checkpoint.Path;
         writer.Metadata["checkpoint_sha256"] = checkpoint.Sha256;
-        writer.Metadata["dtype"] = options.DType;
+        writer.Metadata["dtype"] = options.DType.Name();
         writer.Metadata["input"] = Path.GetFullPath(input);
         writer.Add<float>("embeddings", values, rows, dimension);
         writer.Save(output);

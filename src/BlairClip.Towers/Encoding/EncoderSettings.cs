@@ -13,7 +13,7 @@ internal static class EncoderSettings
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(outputColumn), "output_column", outputColumn, "must name a column");
         InvalidOptionException.Check(options.BatchSize > 0, "batch_size", options.BatchSize, "must be positive");
         InvalidOptionException.Check(IsDevice(options.Device), "device", options.Device, "must be cpu, cuda or cuda:N");
-        InvalidOptionException.Check(options.Dtype is "float32" or "bf16", "dtype", options.Dtype, "must be float32 or bf16");
+        InvalidOptionException.Check(Enum.IsDefined(options.Dtype), "dtype", (int)options.Dtype, "must be float32 or bf16");
         // Checked with the study, before any data is loaded, rather than when the first tower is built.
         InvalidOptionException.Check(!options.Device.StartsWith("cuda", StringComparison.Ordinal) || TowerRuntime.Backend == "cuda",
             "device", options.Device,

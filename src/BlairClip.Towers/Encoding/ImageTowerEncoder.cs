@@ -12,9 +12,18 @@ public sealed record ImageTowerEncoderOptions : TowerEncoderOptions
     public string InputColumn { get; init; } = "ImagePath";
     /// <summary>(string) Dense vector column to write (plus the Int32 presence column <c>{output_column}_present</c>).</summary>
     public string OutputColumn { get; init; } = "image_embedding";
-    /// <summary>(string) What an item without a readable image gets: black = the embedding of an all-black image
-    /// (the seed study's behaviour); skip = a zero row (it scores 0 against every profile).</summary>
-    public string MissingImage { get; init; } = "black";
+    /// <summary>(black | skip) What an item without a readable image gets: black = the embedding of an all-black
+    /// image (the seed study's behaviour); skip = a zero row (it scores 0 against every profile).</summary>
+    public MissingImagePolicy MissingImage { get; init; } = MissingImagePolicy.Black;
+}
+
+/// <summary>What an item without a readable image is encoded as.</summary>
+public enum MissingImagePolicy
+{
+    /// <summary>The embedding of an all-black image (the seed study's behaviour).</summary>
+    Black,
+    /// <summary>A zero row, flagged absent (<c>missing: skip</c> in the recommender leaves the item out).</summary>
+    Skip,
 }
 
 /// <summary>Encodes every item image with a CLIP image tower into L2-normalised embeddings (<c>[items, dim]</c>).
@@ -40,7 +49,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
     internal ImageTowerEncoder(BlairClipContext context, ImageTowerEncoderOptions options, Func<string, TowerOptions, IImageTower> loadTower)
     {
         EncoderSettings.Validate(options, options.InputColumn, options.OutputColumn);
-        InvalidOptionException.Check(options.MissingImage is "black" or "skip", "missing_image", options.MissingImage, "must be black or skip");
+        InvalidOptionException.Check(Enum.IsDefined(options.MissingImage), "missing_image", (int)options.MissingImage, "must be black or skip");
         Context = context;
         Options = options;
         _loadTower = loadTower;
@@ -69,9 +78,9 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         var itemIds = DataViewColumns.Text(input, RecDataset.ItemIdColumn, nameof(ImageTowerEncoder));
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
-        var key = CheckpointFingerprint.Key("image", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
+        var key = CheckpointFingerprint.Key("image", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype.Name());
         var cache = Options.Cache ? new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key) : null;
-        bool black = Options.MissingImage == "black";
+        bool black = Options.MissingImage == MissingImagePolicy.Black;
 
         // Content of item i: its file's bytes; a missing item shares the all-zero hash, which stands for the black image.
         int n = column.Length;
@@ -133,7 +142,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         }
         Context.Report.Set(Options.OutputColumn + "_missing_images", missingCount);
         Context.Report.Set(Options.OutputColumn + "_unreadable_images", unreadableCount);
-        return new TowerEmbeddings(TowerKind.Image, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype, Options.MissingImage,
+        return new TowerEmbeddings(TowerKind.Image, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype.Name(), Options.MissingImage == MissingImagePolicy.Black ? "black" : "skip",
             dimension, itemIds, values, flags)
         {
             EncodedCount = misses.Count, CachedCount = cached, MissingImageCount = missingCount, UnreadableImageCount = unreadableCount,

@@ -26,8 +26,8 @@ public abstract record TowerEncoderOptions
     public int BatchSize { get; init; } = TowerDefaults.BatchSize;
     /// <summary>(string) cpu | cuda | cuda:N.</summary>
     public string Device { get; init; } = TowerDefaults.Device;
-    /// <summary>(string) float32 | bf16: precision of weights and activations (embeddings are stored as float32).</summary>
-    public string Dtype { get; init; } = TowerDefaults.DType;
+    /// <summary>(float32 | bf16) Precision of weights and activations (embeddings are stored as float32).</summary>
+    public TowerPrecision Dtype { get; init; } = TowerDefaults.DType;
     /// <summary>(bool) Reuse embeddings computed before with the same checkpoint, preprocessing files and dtype, and store new ones.</summary>
     public bool Cache { get; init; } = true;
     /// <summary>(string?) Embedding cache folder (relative to the study); null: $BLAIRCLIP_CACHE or ./.blairclip-cache/embeddings.</summary>
@@ -84,7 +84,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         var itemIds = DataViewColumns.Text(input, RecDataset.ItemIdColumn, nameof(TextTowerEncoder));
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
         var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
-        var key = CheckpointFingerprint.Key("text", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype);
+        var key = CheckpointFingerprint.Key("text", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype.Name());
         var cache = Options.Cache ? new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key) : null;
 
         var texts = DataViewColumns.Text(input, Options.InputColumn, nameof(TextTowerEncoder));
@@ -117,7 +117,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
             cache?.Save();
         }
         var values = rows.Assemble(dimension, out _);
-        return new TowerEmbeddings(TowerKind.Text, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype, "",
+        return new TowerEmbeddings(TowerKind.Text, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype.Name(), "",
             dimension, itemIds, values, new byte[texts.Length])
         {
             EncodedCount = misses.Count, CachedCount = cached,

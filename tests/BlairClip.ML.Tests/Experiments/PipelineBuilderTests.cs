@@ -71,6 +71,16 @@ public sealed class PipelineBuilderTests : IDisposable
     }
 
     [Fact]
+    public void ShippedClipPipeline_EnumOptions_BindFromTheirYamlNames()
+    {
+        var (m, doc, node) = Study($"name: C\npipeline: {Path.Combine(RepoPaths.Root, "pipelines", "clip.yaml")}\nparams: {{ dtype: bf16, missing_image: skip }}");
+        var built = PipelineBuilder.Build(m, doc, node, new BlairClipContext());
+        var image = (BlairClip.Towers.Encoding.ImageTowerEncoderOptions)built.Steps.Single(s => s.Step == "ImageTowerEncoder").Options;
+        (image.Dtype, image.MissingImage).Should().Be((BlairClip.Towers.TowerPrecision.Bf16, BlairClip.Towers.Encoding.MissingImagePolicy.Skip));
+        ((BlairClip.Towers.Encoding.TextTowerEncoderOptions)built.Steps.Single(s => s.Step == "TextTowerEncoder").Options).Dtype.Should().Be(BlairClip.Towers.TowerPrecision.Bf16);
+    }
+
+    [Fact]
     public void ShippedPipelines_AllBuild()
     {
         var repo = RepoPaths.Root;

@@ -80,7 +80,6 @@ public class TfIdfFeaturizerTests
     public static TheoryData<TfIdfOptions, string> BadOptions => new()
     {
         { new TfIdfOptions { MaxFeatures = 0 }, "max_features" },
-        { new TfIdfOptions { StopWords = "french" }, "stop_words" },
         { new TfIdfOptions { MinDf = 0 }, "min_df" },
         { new TfIdfOptions { InputColumn = "" }, "input_column" },
         { new TfIdfOptions { OutputColumn = " " }, "output_column" },

@@ -15,7 +15,7 @@ public sealed class TextTowerEncoderTests : IDisposable
     private TextTowerEncoder Encoder(string dtype = "float32", bool cache = true, int batchSize = 2) =>
         new(new BlairClipContext(), new TextTowerEncoderOptions
         {
-            Checkpoint = _box.Checkpoint, CacheDir = _box.CacheDir, Dtype = dtype, Cache = cache, BatchSize = batchSize,
+            Checkpoint = _box.Checkpoint, CacheDir = _box.CacheDir, Dtype = TowerPrecisionNames.Parse(dtype)!.Value, Cache = cache, BatchSize = batchSize,
         }, (_, _) => _tower);
 
     private static readonly string[] Texts = ["red lipstick", "a matte foundation", "banana shampoo"];
@@ -138,7 +138,7 @@ public sealed class TextTowerEncoderTests : IDisposable
     [Theory]
     [InlineData("batch_size", "`batch_size` must be positive, but was 0")]
     [InlineData("device", "`device` must be cpu, cuda or cuda:N, but was 'gpu'")]
-    [InlineData("dtype", "`dtype` must be float32 or bf16, but was 'fp16'")]
+    [InlineData("dtype", "`dtype` must be float32 or bf16, but was 5")]
     [InlineData("checkpoint", "`checkpoint` must name a Hugging Face checkpoint folder, but was ''")]
     public void Constructor_OptionOutOfRange_ThrowsNamingIt(string option, string message)
     {
@@ -147,7 +147,7 @@ public sealed class TextTowerEncoderTests : IDisposable
         {
             "batch_size" => options with { BatchSize = 0 },
             "device" => options with { Device = "gpu" },
-            "dtype" => options with { Dtype = "fp16" },
+            "dtype" => options with { Dtype = (TowerPrecision)5 },
             _ => options with { Checkpoint = "" },
         };
         FluentActions.Invoking(() => new BlairClipContext().Transforms.TextTower(options))
