@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using BlairClip.ML.Core;
+using BlairClip.ML.DataViews;
+using BlairClip.ML.Features;
+using BlairClip.ML.Models;
+using BlairClip.ML.Recommenders;
+using BlairClip.Towers.Training;
+
+namespace BlairClip.Towers.DualEncoder;
+
+/// <summary>BLaIR-CLIP over frozen modalities: the item text vectors (TF-IDF rows or text-tower embeddings) and the item
+/// image vectors (precomputed image features) are projected by <see cref="DualEncoderHeads"/> into one space and trained
+/// with symmetric in-batch InfoNCE (<see cref="ContrastiveLoss"/>) on pairs from the training split only:
+/// <list type="bullet">
+/// <item><c>text_image</c>: an item's text ↔ the same item's image, over the items with training interactions (and an image);</item>
+/// <item><c>next_item</c>: the combined vector of a user's training item t ↔ item t+1 (events ordered by timestamp,
+/// ties in file order; repeats of one item skipped); a target repeated in a batch is never its own negative.</item>
+/// </list>
+/// AdamW (no decay on the logit scale), linear warm-up then linear or cosine decay, gradient clipping, seeded
+/// initialisation and batch order (CPU runs are reproducible). After training every item's text, image and combined
+/// vectors are computed once; the model scores with the mode's vectors like <see cref="EmbeddingRecommender"/> (cosine of
+/// the mean history vector), so it is evaluated, saved and served like every other model.</summary>
+[PipelineStep("BlairClip", typeof(BlairClipOptions))]
+public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
+{
+    /// <exception cref="InvalidOptionException">An option out of range (named as in YAML).</exception>
+    public BlairClipEstimator(BlairClipContext context, BlairClipOptions options, IDataView? items = null) : base(context, items)
+    {
+        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.TextColumn), "text_column", options.TextColumn, "must name a column");
+        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.ImageColumn), "image_column", options.ImageColumn, "must name a column");
+        InvalidOptionException.Check(options.ProjectionDim > 0, "projection_dim", options.ProjectionDim, "must be positive");
+        InvalidOptionException.Check(options.TextImageWeight >= 0 && float.IsFinite(options.TextImageWeight), "text_image_weight", options.TextImageWeight, "must be zero or more");
+        InvalidOptionException.Check(options.NextItemWeight >= 0 && float.IsFinite(options.NextItemWeight), "next_item_weight", options.NextItemWeight, "must be zero or more");
+        InvalidOptionException.Check(options.TextImageWeight > 0 || options.NextItemWeight > 0, "next_item_weight", options.NextItemWeight, "or text_image_weight must be positive (something must be trained)");
+        InvalidOptionException.Check(options.Epochs >= 0, "epochs", options.Epochs, "must be zero or more");
+        InvalidOptionException.Check(options.BatchSize >= 2, "batch_size", options.BatchSize, "must be at least 2 (in-batch negatives)");
+        InvalidOptionException.Check(options.LearningRate > 0 && double.IsFinite(options.LearningRate), "learning_rate", options.LearningRate, "must be a positive number");
+        InvalidOptionException.Check(options.WeightDecay >= 0, "weight_decay", options.WeightDecay, "must be zero or more");
+        InvalidOptionException.Check(options.WarmupRatio is >= 0 and < 1, "warmup_ratio", options.WarmupRatio, "must be in [0, 1)");
+        InvalidOptionException.Check(options.MaxGradNorm >= 0, "max_grad_norm", options.MaxGradNorm, "must be zero (no clipping) or more");
+        Options = options;
+    }
+
+    public BlairClipOptions Options { get; }
+
+    protected override IReadOnlyList<string> ItemColumnsRead => [Options.TextColumn, Options.ImageColumn];
+
+    public override IRecommenderEstimator ForItems(IDataView items) => new BlairClipEstimator(Context, Options, items);
+
+    protected override BlairClipModel Fit(Interactions events, UserHistories histories, int items)
+    {
+        var table = RequireItems(items);
+        var text = DataViewColumns.Vectors(table, Options.TextColumn, "BlairClip");
+        var image = DataViewColumns.Vectors(table, Options.ImageColumn, "BlairClip");
+        text.NormalizeRows();
+        image.NormalizeRows();
+        var flag = ItemFeatureLoader.PresenceColumn(Options.ImageColumn);
+        int[]? present = table.Schema.GetColumnOrNull(flag) is not null ? DataViewColumns.Int32(table, flag, "BlairClip") : null;
+
+        var textImage = TextImagePairs(events, items, present);
+        var nextItem = NextItemPairs(events, histories.UserCount);
+        int seed = Options.Seed ?? Context.DeriveSeed("blair-clip");
+        var trainer = new DualEncoderTrainer(Options, text, image, seed, Context.Progress);
+        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : []);
+        using (heads)
+        {
+            var vectors = trainer.ItemVectors(heads, Options.Mode);
+            var inner = new EmbeddingModel(
+                new EmbeddingRecommenderOptions { Mode = EmbeddingMode.Text, TextColumn = "blair_clip_" + Options.Mode.ToString().ToLowerInvariant(), Normalize = false },
+                [ItemMatrix.FromDense(Options.ProjectionDim, vectors)], [1f], []);
+            return new BlairClipModel(inner, Options.Mode, heads.text_projection.weight!.data<float>().ToArray(), heads.visual_projection.weight!.data<float>().ToArray(),
+                heads.logit_scale.item<float>(), text.Dimension, image.Dimension, curve)
+            {
+                TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length,
+            };
+        }
+    }
+
+    /// <summary>(item, item) for every item with training interactions and an image.</summary>
+    internal static (int A, int B)[] TextImagePairs(Interactions events, int items, int[]? present)
+    {
+        var seen = new bool[items];
+        foreach (var i in events.Item) seen[i] = true;
+        return Enumerable.Range(0, items).Where(i => seen[i] && (present is null || present[i] != 0)).Select(i => (i, i)).ToArray();
+    }
+
+    /// <summary>(item t, item t+1) of each user's training events in time order (ties in file order), repeats skipped.</summary>
+    internal static (int A, int B)[] NextItemPairs(Interactions events, int users)
+    {
+        var byUser = new List<int>[users];
+        for (int k = 0; k < events.Count; k++) (byUser[events.User[k]] ??= new()).Add(k);
+        var pairs = new List<(int, int)>();
+        foreach (var rows in byUser)
+        {
+            if (rows is null) continue;
+            var ordered = rows.OrderBy(k => events.Timestamp[k]).ThenBy(k => k).Select(k => events.Item[k]).ToList();
+            for (int t = 0; t + 1 < ordered.Count; t++)
+                if (ordered[t] != ordered[t + 1]) pairs.Add((ordered[t], ordered[t + 1]));
+        }
+        return [.. pairs];
+    }
+}
+
+/// <summary>Catalog entry point for <see cref="BlairClipEstimator"/>.</summary>
+public static class BlairClipCatalog
+{
+    /// <summary>BLaIR-CLIP over frozen text and image modalities (item columns of <paramref name="items"/>, or of the
+    /// pipeline's featurized item table when it is the last step of one).</summary>
+    public static BlairClipEstimator BlairClip(this RecommendersCatalog catalog, BlairClipOptions? options = null, IDataView? items = null) =>
+        new(catalog.Context, options ?? new BlairClipOptions(), items);
+}

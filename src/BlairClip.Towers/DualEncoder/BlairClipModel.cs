@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using BlairClip.ML.Core;
+using BlairClip.ML.Models;
+using BlairClip.ML.Recommenders;
+
+namespace BlairClip.Towers.DualEncoder;
+
+/// <summary>Fitted <see cref="BlairClipEstimator"/>: the trained heads and, computed once after training, every item's
+/// vector in the model's mode, scored as <see cref="EmbeddingModel"/> scores (cosine of the L2-normalised mean history
+/// vector with each item). Evaluated, saved and served (ML.NET zip) like every other model.
+/// <para>Entry layout v1: the inner <see cref="EmbeddingModel"/> entry (properties and tensors, unprefixed), plus
+/// properties <c>blair_clip.mode</c>, <c>.text_dim</c>, <c>.image_dim</c>, <c>.projection_dim</c>, <c>.logit_scale</c>,
+/// <c>.epoch_loss</c> (array) and tensors <c>heads.text_projection</c> F32 [projection_dim, text_dim],
+/// <c>heads.visual_projection</c> F32 [projection_dim, image_dim].</para></summary>
+[ModelEntry("BlairClip", 1)]
+public sealed class BlairClipModel : RecommenderTransformer
+{
+    private readonly EmbeddingModel _inner;
+    private readonly float[] _textProjection, _visualProjection;
+
+    internal BlairClipModel(EmbeddingModel inner, DualEncoderMode mode, float[] textProjection, float[] visualProjection, float logitScale,
+        int textDim, int imageDim, IReadOnlyList<float> epochLoss)
+    {
+        _inner = inner; Mode = mode; _textProjection = textProjection; _visualProjection = visualProjection;
+        LogitScale = logitScale; TextDim = textDim; ImageDim = imageDim; EpochLoss = epochLoss;
+        ProjectionDim = textDim == 0 ? 0 : textProjection.Length / textDim;
+    }
+
+    public DualEncoderMode Mode { get; }
+    public int TextDim { get; }
+    public int ImageDim { get; }
+    public int ProjectionDim { get; }
+    /// <summary>The trained logit scale (before exp).</summary>
+    public float LogitScale { get; }
+    /// <summary>Mean training loss of each epoch.</summary>
+    public IReadOnlyList<float> EpochLoss { get; }
+    /// <summary>[projection_dim, text_dim] row-major.</summary>
+    public ReadOnlySpan<float> TextProjection => _textProjection;
+    /// <summary>[projection_dim, image_dim] row-major.</summary>
+    public ReadOnlySpan<float> VisualProjection => _visualProjection;
+    /// <summary>Fit statistics (not saved): pairs of each objective.</summary>
+    public int TextImagePairs { get; init; }
+    /// <inheritdoc cref="TextImagePairs"/>
+    public int NextItemPairs { get; init; }
+
+    public override int ItemCount => _inner.ItemCount;
+    public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores) => _inner.Score(queries, scores);
+    internal override FactoredScores Factor(UserHistories histories) => _inner.Factor(histories);
+
+    public override void SaveEntry(EntryWriter context)
+    {
+        _inner.SaveEntry(context);
+        context.Properties["blair_clip"] = new JsonObject
+        {
+            ["mode"] = Mode.ToString().ToLowerInvariant(),
+            ["text_dim"] = TextDim,
+            ["image_dim"] = ImageDim,
+            ["projection_dim"] = ProjectionDim,
+            ["logit_scale"] = LogitScale,
+            ["epoch_loss"] = new JsonArray(EpochLoss.Select(l => (JsonNode)JsonValue.Create(float.IsFinite(l) ? l : -1f)).ToArray()),
+        };
+        context.Tensors.Add<float>("heads.text_projection", _textProjection, ProjectionDim, TextDim)
+            .Add<float>("heads.visual_projection", _visualProjection, ProjectionDim, ImageDim);
+    }
+
+    /// <exception cref="InvalidDataException">A missing or malformed property or tensor; names the entry.</exception>
+    public static BlairClipModel LoadEntry(EntryReader context)
+    {
+        var inner = EmbeddingModel.LoadEntry(context);
+        var p = context.Properties["blair_clip"] as JsonObject ?? throw new InvalidDataException($"{context.Entry}: missing property 'blair_clip'.");
+        try
+        {
+            var mode = Enum.Parse<DualEncoderMode>((string)p["mode"]!, ignoreCase: true);
+            int textDim = (int)p["text_dim"]!, imageDim = (int)p["image_dim"]!, projection = (int)p["projection_dim"]!;
+            var text = context.Tensors.Get<float>("heads.text_projection");
+            var visual = context.Tensors.Get<float>("heads.visual_projection");
+            if (text.Length != (long)projection * textDim || visual.Length != (long)projection * imageDim)
+                throw new InvalidDataException($"{context.Entry}: head tensors do not match projection_dim {projection} × text_dim {textDim} / image_dim {imageDim}.");
+            var loss = (p["epoch_loss"] as JsonArray ?? []).Select(n => n!.GetValue<float>()).ToArray();
+            return new BlairClipModel(inner, mode, text, visual, (float)p["logit_scale"]!, textDim, imageDim, loss);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException)
+        {
+            throw new InvalidDataException($"{context.Entry}: malformed 'blair_clip' properties: {e.Message}", e);
+        }
+    }
+}

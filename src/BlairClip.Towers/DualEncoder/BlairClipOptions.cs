@@ -1,0 +1,55 @@
+namespace BlairClip.Towers.DualEncoder;
+
+/// <summary>Which item vectors a trained dual encoder scores with.</summary>
+public enum DualEncoderMode
+{
+    /// <summary>The projected text vectors.</summary>
+    Text,
+    /// <summary>The projected image vectors.</summary>
+    Image,
+    /// <summary>Per item, the L2-normalised sum of its projected text and image vectors.</summary>
+    Combined,
+}
+
+/// <summary>Learning-rate decay after the warm-up.</summary>
+public enum DecaySchedule
+{
+    /// <summary>Linear to 0 at the last step.</summary>
+    Linear,
+    /// <summary>Half cosine to 0 at the last step.</summary>
+    Cosine,
+}
+
+/// <summary>Options of <see cref="BlairClipEstimator"/>.</summary>
+public sealed record BlairClipOptions
+{
+    /// <summary>(string) Text modality: a vector item column (dense or sparse: TF-IDF rows, text-tower embeddings), frozen.</summary>
+    public string TextColumn { get; init; } = "Features";
+    /// <summary>(string) Image modality: a vector item column (e.g. precomputed MobileNet features), frozen. Items whose
+    /// presence flag (<c>COLUMN_present</c>) is 0 are left out of text–image pairs.</summary>
+    public string ImageColumn { get; init; } = "image_features";
+    /// <summary>(int) Dimension of the shared space both projections map to.</summary>
+    public int ProjectionDim { get; init; } = 512;
+    /// <summary>(float) Weight of the item text ↔ item image InfoNCE (0 = off).</summary>
+    public float TextImageWeight { get; init; } = 1f;
+    /// <summary>(float) Weight of the next-item InfoNCE: the combined vector of a user's training item t ↔ item t+1 (0 = off).</summary>
+    public float NextItemWeight { get; init; } = 1f;
+    /// <summary>(int) Passes over the larger pair set.</summary>
+    public int Epochs { get; init; } = 30;
+    /// <summary>(int) Pairs per objective per step (the in-batch negatives).</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>(float) Peak AdamW learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>(float) AdamW weight decay (not on the logit scale).</summary>
+    public double WeightDecay { get; init; } = 0.01;
+    /// <summary>(float) Fraction of the steps spent warming the learning rate up from 0.</summary>
+    public double WarmupRatio { get; init; } = 0.1;
+    /// <summary>(linear | cosine) Decay after the warm-up.</summary>
+    public DecaySchedule Schedule { get; init; } = DecaySchedule.Cosine;
+    /// <summary>(float) Gradient L2-norm clip; 0 = none.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>(text | image | combined) Which item vectors score.</summary>
+    public DualEncoderMode Mode { get; init; } = DualEncoderMode.Combined;
+    /// <summary>(int?) Seed of initialisation and batch order; null = derived from the study seed.</summary>
+    public int? Seed { get; init; }
+}

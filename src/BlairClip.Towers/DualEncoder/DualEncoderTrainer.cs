@@ -1,0 +1,128 @@
+using BlairClip.ML.Core;
+using BlairClip.ML.Recommenders;
+using BlairClip.Towers.Training;
+
+namespace BlairClip.Towers.DualEncoder;
+
+/// <summary>The training loop of <see cref="BlairClipEstimator"/> over frozen feature matrices (rows L2-normalised):
+/// each step takes one batch of every enabled objective, sums their weighted InfoNCE, and takes one AdamW step.
+/// An epoch is as many steps as the larger pair set has batches (the smaller one's batches repeat); batches are
+/// reshuffled every epoch from the seeded stream, and a last batch of one pair (no negatives) is dropped.</summary>
+internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix text, ItemMatrix image, int seed, IProgressReporter progress)
+{
+    private const int EncodeChunk = 1024;
+
+    /// <summary>Trains fresh heads; returns them with the mean loss of every epoch.</summary>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite; the message names the step.</exception>
+    public (DualEncoderHeads Heads, float[] EpochLoss) Train((int A, int B)[] textImage, (int A, int B)[] nextItem)
+    {
+        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, options.ProjectionDim, seed);
+        var curve = new float[options.Epochs];
+        int perEpoch = Math.Max(Batches(textImage.Length), Batches(nextItem.Length));
+        int total = perEpoch * options.Epochs;
+        if (total == 0) return (heads, curve);
+
+        var rng = new Random(seed);
+        using var optimizer = torch.optim.AdamW(ParameterGroups.NoDecayOnBiasAndNorm(heads, options.WeightDecay), lr: options.LearningRate);
+        int warmup = (int)Math.Round(options.WarmupRatio * total);
+        var schedule = options.Schedule == DecaySchedule.Cosine
+            ? WarmupSchedules.Cosine(optimizer, warmup, total) : WarmupSchedules.Linear(optimizer, warmup, total);
+        using var task = progress.Start("BLaIR-CLIP steps", total);
+        int step = 0;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            var ti = Shuffled(textImage, rng);
+            var ni = Shuffled(nextItem, rng);
+            double sum = 0;
+            int counted = 0;
+            for (int s = 0; s < perEpoch; s++, step++)
+            {
+                using var scope = torch.NewDisposeScope();
+                Tensor? loss = null;
+                if (Batch(ti, s) is { } p)
+                    loss = options.TextImageWeight * ContrastiveLoss.Symmetric(heads.Text(Rows(text, p.A)), heads.Image(Rows(image, p.B)), heads.logit_scale);
+                if (Batch(ni, s) is { } q)
+                {
+                    var term = options.NextItemWeight * ContrastiveLoss.Symmetric(
+                        heads.Combined(Rows(text, q.A), Rows(image, q.A)), heads.Combined(Rows(text, q.B), Rows(image, q.B)),
+                        heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray()));
+                    loss = loss is null ? term : loss + term;
+                }
+                task.Advance();
+                if (loss is null) continue;
+                optimizer.zero_grad();
+                loss.backward();
+                if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(heads.parameters(), options.MaxGradNorm);
+                optimizer.step();
+                schedule.step();
+                float value = loss.item<float>();
+                if (!float.IsFinite(value))
+                    throw new InvalidOperationException($"BLaIR-CLIP: the loss is {value} at step {step} (epoch {epoch}); lower learning_rate, or check the feature columns for NaN/inf.");
+                sum += value;
+                counted++;
+            }
+            curve[epoch] = counted == 0 ? float.NaN : (float)(sum / counted);
+        }
+        return (heads, curve);
+    }
+
+    /// <summary>Every item's vector in <paramref name="mode"/>, <c>[items, projection_dim]</c> row-major (zero rows for
+    /// items without features in the modality used).</summary>
+    public float[] ItemVectors(DualEncoderHeads heads, DualEncoderMode mode)
+    {
+        int n = text.Rows, d = options.ProjectionDim;
+        var values = new float[(long)n * d];
+        using var _ = torch.no_grad();
+        for (int start = 0; start < n; start += EncodeChunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            var rows = Enumerable.Range(start, Math.Min(EncodeChunk, n - start)).ToArray();
+            var v = mode switch
+            {
+                DualEncoderMode.Text => heads.Text(Rows(text, rows)),
+                DualEncoderMode.Image => heads.Image(Rows(image, rows)),
+                _ => heads.Combined(Rows(text, rows), Rows(image, rows)),
+            };
+            v.data<float>().CopyTo(values.AsSpan(start * d, rows.Length * d));
+        }
+        return values;
+    }
+
+    private int Batches(int pairs) => pairs < 2 ? 0 : (pairs + options.BatchSize - 1) / options.BatchSize;
+
+    /// <summary>Batch <c>s mod batches</c> of <paramref name="pairs"/> as (A rows, B rows), or null (none, or a single pair).</summary>
+    private (int[] A, int[] B)? Batch((int A, int B)[] pairs, int s)
+    {
+        int batches = Batches(pairs.Length);
+        if (batches == 0) return null;
+        int start = s % batches * options.BatchSize, end = Math.Min(pairs.Length, start + options.BatchSize);
+        if (end - start < 2) return null;
+        var slice = pairs.AsSpan(start, end - start);
+        var a = new int[slice.Length]; var b = new int[slice.Length];
+        for (int k = 0; k < slice.Length; k++) (a[k], b[k]) = slice[k];
+        return (a, b);
+    }
+
+    private static (int A, int B)[] Shuffled((int A, int B)[] pairs, Random rng)
+    {
+        var copy = ((int, int)[])pairs.Clone();
+        rng.Shuffle(copy);
+        return copy;
+    }
+
+    /// <summary>Rows <paramref name="rows"/> of <paramref name="m"/> as a dense float32 tensor <c>[rows, dim]</c>.</summary>
+    private static Tensor Rows(ItemMatrix m, int[] rows)
+    {
+        int d = m.Dimension;
+        var dense = new float[(long)rows.Length * d];
+        for (int k = 0; k < rows.Length; k++)
+        {
+            var values = m.Row(rows[k]);
+            var target = dense.AsSpan(k * d, d);
+            if (m.IsDense) { values.CopyTo(target); continue; }
+            var indices = m.RowIndices(rows[k]);
+            for (int e = 0; e < values.Length; e++) target[indices[e]] = values[e];
+        }
+        return torch.tensor(dense, [rows.Length, d]);
+    }
+}

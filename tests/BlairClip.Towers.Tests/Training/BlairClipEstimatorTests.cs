@@ -1,0 +1,123 @@
+using BlairClip.ML.Core;
+using BlairClip.ML.Tests.Conformance;
+using BlairClip.Towers.DualEncoder;
+using FluentAssertions;
+
+namespace BlairClip.Towers.Tests.Training;
+
+/// <summary>BLaIR-CLIP over frozen feature modalities on a synthetic catalog where an item's text and image features
+/// are two noisy random views of one hidden vector, and users walk from item k to item k + 1.</summary>
+public sealed class BlairClipEstimatorTests
+{
+    private const int Items = 60, TextDim = 24, ImageDim = 12;
+
+    private static (RecDataset Data, float[] Text, float[] Image) Catalog(int seed = 3)
+    {
+        var rng = new Random(seed);
+        float N() => (float)(rng.NextDouble() * 2 - 1);
+        var hidden = Enumerable.Range(0, Items * 8).Select(_ => N()).ToArray();
+        var mixT = Enumerable.Range(0, 8 * TextDim).Select(_ => N()).ToArray();
+        var mixI = Enumerable.Range(0, 8 * ImageDim).Select(_ => N()).ToArray();
+        float[] View(float[] mix, int dim) => Enumerable.Range(0, Items * dim).Select(k =>
+        {
+            int item = k / dim, c = k % dim;
+            float v = 0;
+            for (int h = 0; h < 8; h++) v += hidden[item * 8 + h] * mix[h * dim + c];
+            return v + 0.1f * N();
+        }).ToArray();
+        var text = View(mixT, TextDim);
+        var image = View(mixI, ImageDim);
+        var ids = Enumerable.Range(0, Items).Select(i => $"i{i}").ToArray();
+        // 20 users, each buys 4 consecutive items: items 0..41 are bought, 42..59 never are.
+        var pairs = Enumerable.Range(0, 20).SelectMany(u => Enumerable.Range(0, 4).Select(t => ($"u{u}", ids[(2 * u + t) % Items]))).ToList();
+        var data = TinyData.Build(pairs, ids.ToDictionary(i => i, i => "text " + i))
+            .With(new DenseColumn("T", TextDim, text), new DenseColumn("I", ImageDim, image));
+        return (data, text, image);
+    }
+
+    private static BlairClipOptions Options => new()
+    {
+        TextColumn = "T", ImageColumn = "I", ProjectionDim = 8, Epochs = 40, BatchSize = 16, LearningRate = 0.01, Seed = 5,
+    };
+
+    [Fact]
+    public void Fit_LossFalls_AndHeldOutPairsAreRetrievedFarAboveChance()
+    {
+        var (data, text, image) = Catalog();
+        var model = new BlairClipContext().Recommenders.BlairClip(Options with { NextItemWeight = 0 }).Fit(data);
+        model.EpochLoss[^1].Should().BeLessThan(model.EpochLoss[0] * 0.6f, "training must lower the contrastive loss");
+        model.TextImagePairs.Should().Be(data.Train.Item.Distinct().Count());
+        // Items that never occur in training (so never in a text_image pair): retrieve each one's image from its text
+        // among all of them with the trained heads.
+        var train = data.Train.Item.ToHashSet();
+        var heldOut = Enumerable.Range(0, Items).Where(i => !train.Contains(i)).ToArray();
+        heldOut.Length.Should().BeGreaterThan(5);
+        var t = Project(model.TextProjection, text, TextDim, model.ProjectionDim);
+        var v = Project(model.VisualProjection, image, ImageDim, model.ProjectionDim);
+        int hits = heldOut.Count(i => heldOut.MaxBy(j => Dot(t[i], v[j])) == i);
+        hits.Should().BeGreaterThan(heldOut.Length / 2, $"chance is 1 in {heldOut.Length}");
+
+        var untrained = new BlairClipContext().Recommenders.BlairClip(Options with { NextItemWeight = 0, Epochs = 0 }).Fit(data);
+        var t0 = Project(untrained.TextProjection, text, TextDim, model.ProjectionDim);
+        var v0 = Project(untrained.VisualProjection, image, ImageDim, model.ProjectionDim);
+        heldOut.Count(i => heldOut.MaxBy(j => Dot(t0[i], v0[j])) == i).Should().BeLessThan(hits, "the gain comes from training");
+    }
+
+    /// <summary>normalize(W · normalize(x)) for every item (the estimator's item vectors).</summary>
+    private static float[][] Project(ReadOnlySpan<float> w, float[] features, int dim, int projection)
+    {
+        var result = new float[Items][];
+        for (int i = 0; i < Items; i++)
+        {
+            var x = features.AsSpan(i * dim, dim).ToArray();
+            var nx = MathF.Sqrt(x.Sum(v => v * v));
+            var y = new float[projection];
+            for (int p = 0; p < projection; p++)
+                for (int c = 0; c < dim; c++) y[p] += w[p * dim + c] * x[c] / nx;
+            var ny = MathF.Sqrt(y.Sum(v => v * v));
+            result[i] = y.Select(v => v / ny).ToArray();
+        }
+        return result;
+    }
+
+    private static float Dot(float[] a, float[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    [Fact]
+    public void Fit_BothObjectives_SameSeedSameWeights_OnlyTheHeadsAreTrained()
+    {
+        var (data, _, _) = Catalog();
+        var i0 = new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 0 }).Fit(data);
+        var i1 = new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 0 }).Fit(data);
+        i0.TextProjection.ToArray().Should().Equal(i1.TextProjection.ToArray(), "same seed, same initial weights");
+        var a = new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 5 }).Fit(data);
+        var b = new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 5 }).Fit(data);
+        for (int e = 0; e < a.EpochLoss.Count; e++) a.EpochLoss[e].Should().BeApproximately(b.EpochLoss[e], 1e-4f, "same seed, same batches");
+        // libtorch's CPU kernels leave the trained weights equal only to float noise between runs (even on one thread):
+        // not bit-identical yet (issue 9's exact resume needs that; see the note).
+        var (wa, wb) = (a.TextProjection.ToArray(), b.TextProjection.ToArray());
+        for (int k = 0; k < wa.Length; k++) wa[k].Should().BeApproximately(wb[k], 1e-5f);
+        a.NextItemPairs.Should().Be(20 * 3, "4 consecutive distinct items per user: 3 transitions");
+        var heads = new DualEncoderHeads(TextDim, ImageDim, 8, seed: 1);
+        BlairClip.Towers.Training.ParameterGroups.NoDecayOnBiasAndNorm(heads, 0.01).SelectMany(g => g.Parameters).Should().HaveCount(3,
+            "the optimizer holds the two projections and the logit scale; the frozen features are plain tensors");
+    }
+
+    [Fact]
+    public void Conformance_ZipRoundTrip_AndFreshMLContext_IdenticalScores()
+    {
+        var (data, _, _) = Catalog();
+        var reloaded = EstimatorConformance.Check(new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 3 }), data, TinyData.Small());
+        ((BlairClipModel)reloaded.Recommender).EpochLoss.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public void Fit_NaNFeature_StopsNamingTheStep()
+    {
+        var (data, text, _) = Catalog();
+        var bad = (float[])text.Clone();
+        bad[0] = float.NaN;
+        var poisoned = data.With(new DenseColumn("T", TextDim, bad));
+        FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 2 }).Fit(poisoned))
+            .Should().Throw<InvalidOperationException>().WithMessage("BLaIR-CLIP: the loss is NaN at step 0*");
+    }
+}
