@@ -28,6 +28,8 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
         var schedule = options.Schedule == DecaySchedule.Cosine
             ? WarmupSchedules.Cosine(optimizer, warmup, total) : WarmupSchedules.Linear(optimizer, warmup, total);
         using var task = progress.Start("BLaIR-CLIP steps", total);
+        using var textImageWeight = ((double)options.TextImageWeight).ToScalar();
+        using var nextItemWeight = ((double)options.NextItemWeight).ToScalar();
         int step = 0;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -37,15 +39,16 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
             int counted = 0;
             for (int s = 0; s < perEpoch; s++, step++)
             {
+                using var noGc = NoGcRegion.Enter();
                 using var scope = torch.NewDisposeScope();
                 Tensor? loss = null;
                 if (Batch(ti, s) is { } p)
-                    loss = options.TextImageWeight * ContrastiveLoss.Symmetric(heads.Text(Rows(text, p.A)), heads.Image(Rows(image, p.B)), heads.logit_scale);
+                    loss = ContrastiveLoss.Symmetric(heads.Text(Rows(text, p.A)), heads.Image(Rows(image, p.B)), heads.logit_scale).mul(textImageWeight);
                 if (Batch(ni, s) is { } q)
                 {
-                    var term = options.NextItemWeight * ContrastiveLoss.Symmetric(
+                    var term = ContrastiveLoss.Symmetric(
                         heads.Combined(Rows(text, q.A), Rows(image, q.A)), heads.Combined(Rows(text, q.B), Rows(image, q.B)),
-                        heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray()));
+                        heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray())).mul(nextItemWeight);
                     loss = loss is null ? term : loss + term;
                 }
                 task.Advance();
@@ -110,19 +113,25 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
         return copy;
     }
 
-    /// <summary>Rows <paramref name="rows"/> of <paramref name="m"/> as a dense float32 tensor <c>[rows, dim]</c>.</summary>
+    /// <summary>Rows <paramref name="rows"/> of <paramref name="m"/> as a dense float32 tensor <c>[rows, dim]</c>, written
+    /// straight into libtorch's (zeroed, contiguous) storage, so a step allocates little managed memory.</summary>
     private static Tensor Rows(ItemMatrix m, int[] rows)
     {
+        var t = torch.zeros(rows.Length, m.Dimension);
+        Fill(m, rows, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.bytes));
+        return t;
+    }
+
+    private static void Fill(ItemMatrix m, int[] rows, Span<float> dense)
+    {
         int d = m.Dimension;
-        var dense = new float[(long)rows.Length * d];
         for (int k = 0; k < rows.Length; k++)
         {
             var values = m.Row(rows[k]);
-            var target = dense.AsSpan(k * d, d);
+            var target = dense.Slice(k * d, d);
             if (m.IsDense) { values.CopyTo(target); continue; }
             var indices = m.RowIndices(rows[k]);
             for (int e = 0; e < values.Length; e++) target[indices[e]] = values[e];
         }
-        return torch.tensor(dense, [rows.Length, d]);
     }
 }

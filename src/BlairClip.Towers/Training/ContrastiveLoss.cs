@@ -26,17 +26,21 @@ public static class ContrastiveLoss
         if (a.ndim != 2 || b.ndim != 2 || a.shape[0] != b.shape[0] || a.shape[1] != b.shape[1])
             throw new ArgumentException($"contrastive loss needs two [B, D] batches, but got [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}].");
         using var scope = torch.NewDisposeScope();
+        // Explicit Scalars, alive until the end of the method (see NoGcRegion: an implicit one can be finalized mid-call).
+        using var maxScale = MaxScale.ToScalar();
+        using var negativeInfinity = double.NegativeInfinity.ToScalar();
+        using var two = 2.0.ToScalar();
         long n = a.shape[0];
-        var scale = logitScale.exp().clamp_max(MaxScale);
+        var scale = logitScale.exp().clamp_max(maxScale);
         var logits = scale * a.matmul(b.t());
         if (keys is not null)
         {
             var same = keys.unsqueeze(1).eq(keys.unsqueeze(0));
             var offDiagonal = same.logical_and(torch.eye(n, dtype: ScalarType.Bool, device: a.device).logical_not());
-            logits = logits.masked_fill(offDiagonal, double.NegativeInfinity);
+            logits = logits.masked_fill(offDiagonal, negativeInfinity);
         }
         var labels = torch.arange(n, device: a.device);
-        var loss = (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)) / 2.0;
+        var loss = (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)).div(two);
         return loss.MoveToOuterDisposeScope();
     }
 }
