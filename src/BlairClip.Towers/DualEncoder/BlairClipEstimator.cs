@@ -61,6 +61,8 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         var textImage = TextImagePairs(events, items, present);
         var nextItem = NextItemPairs(events, histories.UserCount);
         int seed = Options.Seed ?? Context.DeriveSeed("blair-clip");
+        Context.Report.Set("blair_clip_text_image_pairs", textImage.Length);
+        Context.Report.Set("blair_clip_next_item_pairs", nextItem.Length);
         var trainer = new DualEncoderTrainer(Options, text, image, seed, Context.Progress);
         var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : []);
         using (heads)
