@@ -18,11 +18,13 @@ public sealed class RecDataset
     /// <summary>Interaction rating (Single; NaN where the source has none).</summary>
     public const string RatingColumn = "Rating";
 
-    public RecDataset(IdMap users, IdMap items, IDataView itemTable, Interactions train)
+    /// <param name="validation">The validation split (one held-out event per validation user; empty when the study has
+    /// none): what trained models validate and stop early on, as Cornac's <c>fit(train_set, val_set)</c>.</param>
+    public RecDataset(IdMap users, IdMap items, IDataView itemTable, Interactions train, Interactions? validation = null)
     {
         if (itemTable.GetRowCount() is not { } rows || rows != items.Count)
             throw new ArgumentException($"Item table has {itemTable.GetRowCount()?.ToString() ?? "an unknown number of"} rows for {items.Count} items.");
-        Users = users; Items = items; ItemTable = itemTable; Train = train;
+        Users = users; Items = items; ItemTable = itemTable; Train = train; Validation = validation ?? Interactions.Empty;
         _histories = new Lazy<UserHistories>(() => UserHistories.From(Train, Users.Count));
         _interactions = new Lazy<IDataView>(() =>
         {
@@ -45,6 +47,8 @@ public sealed class RecDataset
     public IdMap Items { get; }
     public IDataView ItemTable { get; }
     public Interactions Train { get; }
+    /// <summary>The validation events (users and items as indices; empty without a validation split).</summary>
+    public Interactions Validation { get; }
 
     /// <summary>Distinct training items per user.</summary>
     public UserHistories TrainHistories => _histories.Value;
@@ -55,7 +59,7 @@ public sealed class RecDataset
     public IDataView InteractionsView => _interactions.Value;
 
     /// <summary>The same dataset with another item table (same rows).</summary>
-    public RecDataset WithItemTable(IDataView itemTable) => new(Users, Items, itemTable, Train);
+    public RecDataset WithItemTable(IDataView itemTable) => new(Users, Items, itemTable, Train, Validation);
 
     /// <summary>The key-typed interactions view of <paramref name="events"/> (see <see cref="InteractionsView"/>).</summary>
     public static IDataView InteractionsOf(IdMap users, IdMap items, Interactions events) =>

@@ -49,7 +49,7 @@ public sealed class RecommenderPipeline(IReadOnlyList<IEstimator<ITransformer>> 
             fitted.Add(new FittedItemStep(transformer, items.Schema));
             items = transformer.Transform(items);
         }
-        var recommender = Recommender.ForItems(items).Fit(data.InteractionsView);
+        var recommender = Recommender.ForData(items, data.Validation).Fit(data.InteractionsView);
         return new RecommenderPipelineModel(fitted, recommender);
     }
 }

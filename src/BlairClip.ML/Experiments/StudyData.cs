@@ -46,10 +46,10 @@ public sealed class StudyData
         var loaded = times.Time("load", () => Load(spec.Data, doc, context));
         var filtered = times.Time("filter", () => context.Data.Filter(loaded, spec.Filter));
         (filtered, var split) = times.Time("split", () => SplitData(spec.Split, filtered, doc, context));
-        var train = new RecDataset(filtered.Users, filtered.Items, filtered.ItemTable, split.Train);
         var validation = new Interactions(
             split.Validation.Select(v => v.User).ToArray(), split.Validation.Select(v => v.Item).ToArray(),
             split.Validation.Select(v => v.Timestamp).ToArray(), split.Validation.Select(_ => float.NaN).ToArray());
+        var train = new RecDataset(filtered.Users, filtered.Items, filtered.ItemTable, split.Train, validation);
         var testHistories = split.Validation.Count == 0 ? train.TrainHistories
             : UserHistories.From(split.Train.Concat(validation), filtered.Users.Count);
         return new StudyData

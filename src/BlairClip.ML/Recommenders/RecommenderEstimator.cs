@@ -23,6 +23,10 @@ public interface IRecommenderEstimator
 
     /// <summary>The same estimator reading item features from <paramref name="items"/> (row k = item key k + 1).</summary>
     IRecommenderEstimator ForItems(IDataView items);
+
+    /// <summary>The same estimator for <paramref name="items"/>, validating on <paramref name="validation"/> (models
+    /// that train iteratively use it for validation metrics and early stopping; the others ignore it).</summary>
+    IRecommenderEstimator ForData(IDataView items, Interactions validation);
 }
 
 /// <summary>Base of the recommender estimators: ML.NET estimators on the interactions <see cref="IDataView"/> in the
@@ -55,6 +59,16 @@ public abstract class RecommenderEstimator<TModel> : IRecommenderEstimator, IEst
 
     public abstract IRecommenderEstimator ForItems(IDataView items);
 
+    /// <summary>The validation events given by <see cref="ForData"/> (empty otherwise).</summary>
+    protected Interactions Validation { get; private set; } = Interactions.Empty;
+
+    public IRecommenderEstimator ForData(IDataView items, Interactions validation)
+    {
+        var bound = (RecommenderEstimator<TModel>)ForItems(items);
+        bound.Validation = validation;
+        return bound;
+    }
+
     /// <exception cref="SchemaMismatchException">No UInt32 key columns <c>UserId</c>, <c>ItemId</c>.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
@@ -77,7 +91,7 @@ public abstract class RecommenderEstimator<TModel> : IRecommenderEstimator, IEst
     RecommenderTransformer IRecommenderEstimator.Fit(IDataView input) => Fit(input);
 
     /// <summary>Fits on <paramref name="data"/>: its interactions, reading item features from its item table.</summary>
-    public TModel Fit(RecDataset data) => (TModel)ForItems(data.ItemTable).Fit(data.InteractionsView);
+    public TModel Fit(RecDataset data) => (TModel)ForData(data.ItemTable, data.Validation).Fit(data.InteractionsView);
 
     /// <summary>Learns from <paramref name="events"/> (0-based indices) over <paramref name="items"/> items.</summary>
     protected abstract TModel Fit(Interactions events, UserHistories histories, int items);

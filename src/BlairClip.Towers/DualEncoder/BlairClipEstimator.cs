@@ -39,6 +39,8 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         InvalidOptionException.Check(options.WeightDecay >= 0, "weight_decay", options.WeightDecay, "must be zero or more");
         InvalidOptionException.Check(options.WarmupRatio is >= 0 and < 1, "warmup_ratio", options.WarmupRatio, "must be in [0, 1)");
         InvalidOptionException.Check(options.MaxGradNorm >= 0, "max_grad_norm", options.MaxGradNorm, "must be zero (no clipping) or more");
+        InvalidOptionException.Check(options.EvalEvery >= 0, "eval_every", options.EvalEvery, "must be zero (every epoch) or more");
+        InvalidOptionException.Check(options.Patience >= 0, "patience", options.Patience, "must be zero (no early stopping) or more");
         Options = options;
     }
 
@@ -64,7 +66,9 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         Context.Report.Set("blair_clip_text_image_pairs", textImage.Length);
         Context.Report.Set("blair_clip_next_item_pairs", nextItem.Length);
         var trainer = new DualEncoderTrainer(Options, text, image, seed, Context.Progress);
-        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : []);
+        var validator = Validation.Count == 0 ? null : new DualEncoderValidator(Context, trainer, Options, events, histories, Validation);
+        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : [], validator);
+        if (validator?.BestStep is { } best) Context.Report.Set("blair_clip_best_step", best);
         using (heads)
         {
             var vectors = trainer.ItemVectors(heads, Options.Mode);
@@ -74,6 +78,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             return new BlairClipModel(inner, Options.Mode, heads.text_projection.weight!.data<float>().ToArray(), heads.visual_projection.weight!.data<float>().ToArray(),
                 heads.logit_scale.item<float>(), text.Dimension, image.Dimension, curve)
             {
+                Validation = validator?.Curve ?? [],
                 TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length,
             };
         }

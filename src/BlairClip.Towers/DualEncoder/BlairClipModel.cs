@@ -38,6 +38,8 @@ public sealed class BlairClipModel : RecommenderTransformer
     public ReadOnlySpan<float> TextProjection => _textProjection;
     /// <summary>[projection_dim, image_dim] row-major.</summary>
     public ReadOnlySpan<float> VisualProjection => _visualProjection;
+    /// <summary>The validation curve (empty without a validation split): one point per evaluation.</summary>
+    public IReadOnlyList<ValidationPoint> Validation { get; init; } = [];
     /// <summary>Fit statistics (not saved): pairs of each objective.</summary>
     public int TextImagePairs { get; init; }
     /// <inheritdoc cref="TextImagePairs"/>
@@ -58,10 +60,17 @@ public sealed class BlairClipModel : RecommenderTransformer
             ["projection_dim"] = ProjectionDim,
             ["logit_scale"] = LogitScale,
             ["epoch_loss"] = new JsonArray(EpochLoss.Select(l => (JsonNode)JsonValue.Create(float.IsFinite(l) ? l : -1f)).ToArray()),
+            ["validation"] = new JsonArray(Validation.Select(v => (JsonNode)new JsonObject
+            {
+                ["step"] = v.Step, ["train_loss"] = Finite(v.TrainLoss), ["loss"] = Finite(v.Loss), ["recall_at_10"] = Finite(v.RecallAt10),
+            }).ToArray()),
         };
         context.Tensors.Add<float>("heads.text_projection", _textProjection, ProjectionDim, TextDim)
             .Add<float>("heads.visual_projection", _visualProjection, ProjectionDim, ImageDim);
     }
+
+    /// <summary>JSON has no NaN: a non-finite value is written as null.</summary>
+    private static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     /// <exception cref="InvalidDataException">A missing or malformed property or tensor; names the entry.</exception>
     public static BlairClipModel LoadEntry(EntryReader context)
@@ -77,7 +86,9 @@ public sealed class BlairClipModel : RecommenderTransformer
             if (text.Length != (long)projection * textDim || visual.Length != (long)projection * imageDim)
                 throw new InvalidDataException($"{context.Entry}: head tensors do not match projection_dim {projection} × text_dim {textDim} / image_dim {imageDim}.");
             var loss = (p["epoch_loss"] as JsonArray ?? []).Select(n => n!.GetValue<float>()).ToArray();
-            return new BlairClipModel(inner, mode, text, visual, (float)p["logit_scale"]!, textDim, imageDim, loss);
+            var validation = (p["validation"] as JsonArray ?? []).Select(n => new ValidationPoint(
+                (int)n!["step"]!, (double?)n["train_loss"] ?? double.NaN, (double?)n["loss"] ?? double.NaN, (double?)n["recall_at_10"] ?? double.NaN)).ToArray();
+            return new BlairClipModel(inner, mode, text, visual, (float)p["logit_scale"]!, textDim, imageDim, loss) { Validation = validation };
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException)
         {

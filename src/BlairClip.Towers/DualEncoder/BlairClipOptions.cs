@@ -50,6 +50,12 @@ public sealed record BlairClipOptions
     public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>(text | image | combined) Which item vectors score.</summary>
     public DualEncoderMode Mode { get; init; } = DualEncoderMode.Combined;
+    /// <summary>(int) With a validation split: evaluate every N steps (0 = at the end of every epoch) — validation
+    /// contrastive loss on (last training item → validation item) pairs and validation Recall@10 through the shared
+    /// evaluator — and keep the weights of the best Recall@10.</summary>
+    public int EvalEvery { get; init; } = 0;
+    /// <summary>(int) With a validation split: stop after this many evaluations without a better Recall@10 (0 = never stop early).</summary>
+    public int Patience { get; init; } = 0;
     /// <summary>(int?) Seed of initialisation and batch order; null = derived from the study seed.</summary>
     public int? Seed { get; init; }
 }

@@ -14,7 +14,7 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
 
     /// <summary>Trains fresh heads; returns them with the mean loss of every epoch.</summary>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite; the message names the step.</exception>
-    public (DualEncoderHeads Heads, float[] EpochLoss) Train((int A, int B)[] textImage, (int A, int B)[] nextItem)
+    public (DualEncoderHeads Heads, float[] EpochLoss) Train((int A, int B)[] textImage, (int A, int B)[] nextItem, DualEncoderValidator? validator = null)
     {
         var heads = new DualEncoderHeads(text.Dimension, image.Dimension, options.ProjectionDim, seed);
         var curve = new float[options.Epochs];
@@ -31,7 +31,11 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
         using var textImageWeight = ((double)options.TextImageWeight).ToScalar();
         using var nextItemWeight = ((double)options.NextItemWeight).ToScalar();
         int step = 0;
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        double sinceEval = 0;
+        int sinceEvalSteps = 0;
+        bool stop = false;
+        int epochsRun = 0;
+        for (int epoch = 0; epoch < options.Epochs && !stop; epoch++, epochsRun++)
         {
             var ti = Shuffled(textImage, rng);
             var ni = Shuffled(nextItem, rng);
@@ -63,10 +67,20 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
                     throw new InvalidOperationException($"BLaIR-CLIP: the loss is {value} at step {step} (epoch {epoch}); lower learning_rate, or check the feature columns for NaN/inf.");
                 sum += value;
                 counted++;
+                sinceEval += value;
+                sinceEvalSteps++;
+                bool endOfEpoch = s == perEpoch - 1;
+                if (validator is not null && (options.EvalEvery > 0 ? (step + 1) % options.EvalEvery == 0 : endOfEpoch))
+                {
+                    stop = validator.Evaluate(heads, step + 1, sinceEval / Math.Max(1, sinceEvalSteps));
+                    sinceEval = 0; sinceEvalSteps = 0;
+                    if (stop) break;
+                }
             }
             curve[epoch] = counted == 0 ? float.NaN : (float)(sum / counted);
         }
-        return (heads, curve);
+        validator?.RestoreBest(heads);
+        return (heads, curve[..epochsRun]);
     }
 
     /// <summary>Every item's vector in <paramref name="mode"/>, <c>[items, projection_dim]</c> row-major (zero rows for
@@ -89,6 +103,24 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
             v.data<float>().CopyTo(values.AsSpan(start * d, rows.Length * d));
         }
         return values;
+    }
+
+    /// <summary>The mean next-item InfoNCE of the combined vectors over <paramref name="pairs"/> in batches (no gradient).</summary>
+    public double PairLoss(DualEncoderHeads heads, (int A, int B)[] pairs)
+    {
+        using var _ = torch.no_grad();
+        double sum = 0;
+        int batches = 0;
+        for (int s = 0; s < Batches(pairs.Length); s++)
+        {
+            if (Batch(pairs, s) is not { } q) continue;
+            using var noGc = NoGcRegion.Enter();
+            using var scope = torch.NewDisposeScope();
+            sum += ContrastiveLoss.Symmetric(heads.Combined(Rows(text, q.A), Rows(image, q.A)), heads.Combined(Rows(text, q.B), Rows(image, q.B)),
+                heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray())).item<float>();
+            batches++;
+        }
+        return batches == 0 ? double.NaN : sum / batches;
     }
 
     private int Batches(int pairs) => pairs < 2 ? 0 : (pairs + options.BatchSize - 1) / options.BatchSize;

@@ -1,4 +1,5 @@
 using BlairClip.ML.Core;
+using BlairClip.ML.Evaluation;
 using BlairClip.ML.Tests.Conformance;
 using BlairClip.Towers.DualEncoder;
 using FluentAssertions;
@@ -108,6 +109,30 @@ public sealed class BlairClipEstimatorTests
         var (data, _, _) = Catalog();
         var reloaded = EstimatorConformance.Check(new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 3 }), data, TinyData.Small());
         ((BlairClipModel)reloaded.Recommender).EpochLoss.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public void Fit_WithValidation_KeepsTheBestWeights_AndStopsAfterPatience()
+    {
+        var (data, _, _) = Catalog();
+        // Each user's next item in the walk (2u + 4) is the validation item.
+        var users = Enumerable.Range(0, data.Users.Count).ToArray();
+        var validationItems = users.Select(u => data.Items.IndexOf($"i{(2 * int.Parse(data.Users[u][1..]) + 4) % Items}")).ToArray();
+        var validation = new Interactions(users, validationItems, users.Select(_ => 1000L).ToArray(), users.Select(_ => float.NaN).ToArray());
+        var withValidation = new RecDataset(data.Users, data.Items, data.ItemTable, data.Train, validation);
+        var model = new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 300, Patience = 3, LearningRate = 0.05 }).Fit(withValidation);
+
+        model.Validation.Should().NotBeEmpty();
+        model.EpochLoss.Count.Should().BeLessThan(300, "patience 3 stops the run once validation Recall@10 stops improving")
+            .And.Be(model.Validation.Count, "one evaluation per epoch (eval_every 0)");
+        var best = model.Validation.MaxBy(p => p.RecallAt10)!;
+        model.Validation.Skip(model.Validation.ToList().IndexOf(best) + 1).Should().HaveCount(3, "it stopped 3 evaluations after the best");
+        // The saved model is the best one: its validation Recall@10 is the best point's.
+        var cases = users.Select(u => new BlairClip.ML.Split.HeldOutItem(u, validationItems[u], 1000)).ToArray();
+        var recall = new BlairClipContext().Evaluation.Ranking(new BlairClip.ML.Evaluation.RankingEvaluationOptions { Metrics = ["Recall@10"] })
+            .Evaluate(model, cases, data.TrainHistories).Metrics["Recall@10"];
+        recall.Should().Be(best.RecallAt10);
+        model.Validation.Should().OnlyContain(p => double.IsFinite(p.Loss) && double.IsFinite(p.TrainLoss));
     }
 
     [Fact]
