@@ -98,7 +98,11 @@ public static class StudyRunner
                         study.TestHistories);
                     ModelArchive.Save(saved, Path.Combine(staging, "models", ModelResult.FileStemOf(model.Name) + ".zip"));
                 }
-                resolved.Add(new { name = model.Name, pipeline = built.Path, steps = built.Steps.Select(s => new { step = s.Step, options = s.Options }) });
+                resolved.Add(new
+                {
+                    name = model.Name, pipeline = built.Path, steps = built.Steps.Select(s => new { step = s.Step, options = s.Options }),
+                    training = (chain.Recommender as IReportsTraining)?.TrainingReport(),
+                });
             }
             var result = new StudyResult(spec.Name, results, study.Data.Users, study.Data.Items);
             ResultsWriter.WriteAll(result, staging, spec.Output.PerUser);

@@ -13,7 +13,7 @@ namespace BlairClip.Towers.DualEncoder;
 /// <c>.epoch_loss</c> (array) and tensors <c>heads.text_projection</c> F32 [projection_dim, text_dim],
 /// <c>heads.visual_projection</c> F32 [projection_dim, image_dim].</para></summary>
 [ModelEntry("BlairClip", 1)]
-public sealed class BlairClipModel : RecommenderTransformer
+public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
 {
     private readonly EmbeddingModel _inner;
     private readonly float[] _textProjection, _visualProjection;
@@ -52,22 +52,34 @@ public sealed class BlairClipModel : RecommenderTransformer
     public override void SaveEntry(EntryWriter context)
     {
         _inner.SaveEntry(context);
-        context.Properties["blair_clip"] = new JsonObject
-        {
-            ["mode"] = Mode.ToString().ToLowerInvariant(),
-            ["text_dim"] = TextDim,
-            ["image_dim"] = ImageDim,
-            ["projection_dim"] = ProjectionDim,
-            ["logit_scale"] = LogitScale,
-            ["epoch_loss"] = new JsonArray(EpochLoss.Select(l => (JsonNode)JsonValue.Create(float.IsFinite(l) ? l : -1f)).ToArray()),
-            ["validation"] = new JsonArray(Validation.Select(v => (JsonNode)new JsonObject
-            {
-                ["step"] = v.Step, ["train_loss"] = Finite(v.TrainLoss), ["loss"] = Finite(v.Loss), ["recall_at_10"] = Finite(v.RecallAt10),
-            }).ToArray()),
-        };
+        context.Properties["blair_clip"] = Report();
         context.Tensors.Add<float>("heads.text_projection", _textProjection, ProjectionDim, TextDim)
             .Add<float>("heads.visual_projection", _visualProjection, ProjectionDim, ImageDim);
     }
+
+    /// <summary>The epoch losses and the validation curve (run.json <c>models[].training</c>).</summary>
+    public JsonObject TrainingReport() => new()
+    {
+        ["epoch_loss"] = new JsonArray(EpochLoss.Select(l => Finite(l)).ToArray()),
+        ["validation"] = ValidationJson(),
+        ["logit_scale"] = LogitScale,
+    };
+
+    private JsonArray ValidationJson() => new(Validation.Select(v => (JsonNode)new JsonObject
+    {
+        ["step"] = v.Step, ["train_loss"] = Finite(v.TrainLoss), ["loss"] = Finite(v.Loss), ["recall_at_10"] = Finite(v.RecallAt10),
+    }).ToArray());
+
+    private JsonObject Report() => new()
+    {
+        ["mode"] = Mode.ToString().ToLowerInvariant(),
+        ["text_dim"] = TextDim,
+        ["image_dim"] = ImageDim,
+        ["projection_dim"] = ProjectionDim,
+        ["logit_scale"] = LogitScale,
+        ["epoch_loss"] = new JsonArray(EpochLoss.Select(l => Finite(l)).ToArray()),
+        ["validation"] = ValidationJson(),
+    };
 
     /// <summary>JSON has no NaN: a non-finite value is written as null.</summary>
     private static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
@@ -85,7 +97,7 @@ public sealed class BlairClipModel : RecommenderTransformer
             var visual = context.Tensors.Get<float>("heads.visual_projection");
             if (text.Length != (long)projection * textDim || visual.Length != (long)projection * imageDim)
                 throw new InvalidDataException($"{context.Entry}: head tensors do not match projection_dim {projection} × text_dim {textDim} / image_dim {imageDim}.");
-            var loss = (p["epoch_loss"] as JsonArray ?? []).Select(n => n!.GetValue<float>()).ToArray();
+            var loss = (p["epoch_loss"] as JsonArray ?? []).Select(n => n is null ? float.NaN : n.GetValue<float>()).ToArray();
             var validation = (p["validation"] as JsonArray ?? []).Select(n => new ValidationPoint(
                 (int)n!["step"]!, (double?)n["train_loss"] ?? double.NaN, (double?)n["loss"] ?? double.NaN, (double?)n["recall_at_10"] ?? double.NaN)).ToArray();
             return new BlairClipModel(inner, mode, text, visual, (float)p["logit_scale"]!, textDim, imageDim, loss) { Validation = validation };

@@ -133,6 +133,9 @@ public sealed class BlairClipEstimatorTests
             .Evaluate(model, cases, data.TrainHistories).Metrics["Recall@10"];
         recall.Should().Be(best.RecallAt10);
         model.Validation.Should().OnlyContain(p => double.IsFinite(p.Loss) && double.IsFinite(p.TrainLoss));
+        var report = model.TrainingReport();
+        report["validation"]!.AsArray().Should().HaveCount(model.Validation.Count, "run.json carries the validation curve");
+        report["epoch_loss"]!.AsArray().Should().HaveCount(model.EpochLoss.Count);
     }
 
     [Fact]
