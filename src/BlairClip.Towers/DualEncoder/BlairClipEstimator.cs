@@ -79,6 +79,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
                 heads.logit_scale.item<float>(), text.Dimension, image.Dimension, curve)
             {
                 Validation = validator?.Curve ?? [],
+                Throughput = trainer.Throughput,
                 TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length,
             };
         }

@@ -40,6 +40,8 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
     public ReadOnlySpan<float> VisualProjection => _visualProjection;
     /// <summary>The validation curve (empty without a validation split): one point per evaluation.</summary>
     public IReadOnlyList<ValidationPoint> Validation { get; init; } = [];
+    /// <summary>Fit statistics (not saved): optimizer steps, training pairs processed and the seconds the steps took.</summary>
+    public (int Steps, long Pairs, double Seconds) Throughput { get; init; }
     /// <summary>Fit statistics (not saved): pairs of each objective.</summary>
     public int TextImagePairs { get; init; }
     /// <inheritdoc cref="TextImagePairs"/>
@@ -63,6 +65,10 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
         ["epoch_loss"] = new JsonArray(EpochLoss.Select(l => Finite(l)).ToArray()),
         ["validation"] = ValidationJson(),
         ["logit_scale"] = LogitScale,
+        ["steps"] = Throughput.Steps,
+        ["pairs"] = Throughput.Pairs,
+        ["step_seconds"] = Finite(Throughput.Seconds),
+        ["pairs_per_second"] = Throughput.Seconds > 0 ? Finite(Throughput.Pairs / Throughput.Seconds) : null,
     };
 
     private JsonArray ValidationJson() => new(Validation.Select(v => (JsonNode)new JsonObject

@@ -12,6 +12,10 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
 {
     private const int EncodeChunk = 1024;
 
+    /// <summary>After <see cref="Train"/>: optimizer steps taken, training pairs processed, and seconds spent in steps
+    /// (validation excluded).</summary>
+    public (int Steps, long Pairs, double Seconds) Throughput { get; private set; }
+
     /// <summary>Trains fresh heads; returns them with the mean loss of every epoch.</summary>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite; the message names the step.</exception>
     public (DualEncoderHeads Heads, float[] EpochLoss) Train((int A, int B)[] textImage, (int A, int B)[] nextItem, DualEncoderValidator? validator = null)
@@ -31,6 +35,8 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
         using var textImageWeight = ((double)options.TextImageWeight).ToScalar();
         using var nextItemWeight = ((double)options.NextItemWeight).ToScalar();
         int step = 0;
+        long pairsSeen = 0;
+        var clock = new System.Diagnostics.Stopwatch();
         double sinceEval = 0;
         int sinceEvalSteps = 0;
         bool stop = false;
@@ -43,20 +49,25 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
             int counted = 0;
             for (int s = 0; s < perEpoch; s++, step++)
             {
+                clock.Start();
                 using var noGc = NoGcRegion.Enter();
                 using var scope = torch.NewDisposeScope();
                 Tensor? loss = null;
                 if (Batch(ti, s) is { } p)
+                {
+                    pairsSeen += p.A.Length;
                     loss = ContrastiveLoss.Symmetric(heads.Text(Rows(text, p.A)), heads.Image(Rows(image, p.B)), heads.logit_scale).mul(textImageWeight);
+                }
                 if (Batch(ni, s) is { } q)
                 {
+                    pairsSeen += q.A.Length;
                     var term = ContrastiveLoss.Symmetric(
                         heads.Combined(Rows(text, q.A), Rows(image, q.A)), heads.Combined(Rows(text, q.B), Rows(image, q.B)),
                         heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray())).mul(nextItemWeight);
                     loss = loss is null ? term : loss + term;
                 }
                 task.Advance();
-                if (loss is null) continue;
+                if (loss is null) { clock.Stop(); continue; }
                 optimizer.zero_grad();
                 loss.backward();
                 if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(heads.parameters(), options.MaxGradNorm);
@@ -65,6 +76,7 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
                 float value = loss.item<float>();
                 if (!float.IsFinite(value))
                     throw new InvalidOperationException($"BLaIR-CLIP: the loss is {value} at step {step} (epoch {epoch}); lower learning_rate, or check the feature columns for NaN/inf.");
+                clock.Stop();
                 sum += value;
                 counted++;
                 sinceEval += value;
@@ -79,6 +91,7 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
             }
             curve[epoch] = counted == 0 ? float.NaN : (float)(sum / counted);
         }
+        Throughput = (step, pairsSeen, clock.Elapsed.TotalSeconds);
         validator?.RestoreBest(heads);
         return (heads, curve[..epochsRun]);
     }
