@@ -46,16 +46,30 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
 
     public BlairClipOptions Options { get; }
 
-    protected override IReadOnlyList<string> ItemColumnsRead => [Options.TextColumn, Options.ImageColumn];
+    protected override IReadOnlyList<string> ItemColumnsRead => Options.TextTower is null ? [Options.TextColumn, Options.ImageColumn] : [Options.ImageColumn];
 
     public override IRecommenderEstimator ForItems(IDataView items) => new BlairClipEstimator(Context, Options, items);
 
     protected override BlairClipModel Fit(Interactions events, UserHistories histories, int items)
     {
         var table = RequireItems(items);
-        var text = DataViewColumns.Vectors(table, Options.TextColumn, "BlairClip");
+        Roberta.RobertaModel? tower = null;
+        TextSource text;
+        if (Options.TextTower is { } towerDir)
+        {
+            var loaded = PretrainedTowers.LoadTextTower(Encoding.EncoderSettings.CheckpointDirectory(Context, towerDir)) as Roberta.RobertaTextTower
+                ?? throw new InvalidOptionException("text_tower", towerDir, "must be a RoBERTa/BLaIR checkpoint to fine-tune (CLIP text towers: not yet)");
+            tower = loaded.Model;
+            Freeze(tower, Options.FreezeText, Options.TrainLastLayers);
+            text = new TextSource(loaded.Tokenizer, DataViewColumns.Text(table, Options.TextInputColumn, "BlairClip"), tower.Config.hidden_size);
+        }
+        else
+        {
+            var matrix = DataViewColumns.Vectors(table, Options.TextColumn, "BlairClip");
+            matrix.NormalizeRows();
+            text = new TextSource(matrix);
+        }
         var image = DataViewColumns.Vectors(table, Options.ImageColumn, "BlairClip");
-        text.NormalizeRows();
         image.NormalizeRows();
         var flag = ItemFeatureLoader.PresenceColumn(Options.ImageColumn);
         int[]? present = table.Schema.GetColumnOrNull(flag) is not null ? DataViewColumns.Int32(table, flag, "BlairClip") : null;
@@ -67,7 +81,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         Context.Report.Set("blair_clip_next_item_pairs", nextItem.Length);
         var trainer = new DualEncoderTrainer(Options, text, image, seed, Context.Progress);
         var validator = Validation.Count == 0 ? null : new DualEncoderValidator(Context, trainer, Options, events, histories, Validation);
-        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : [], validator);
+        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : [], validator, tower);
         if (validator?.BestStep is { } best) Context.Report.Set("blair_clip_best_step", best);
         using (heads)
         {
@@ -78,11 +92,26 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             return new BlairClipModel(inner, Options.Mode, heads.text_projection.weight!.data<float>().ToArray(), heads.visual_projection.weight!.data<float>().ToArray(),
                 heads.logit_scale.item<float>(), text.Dimension, image.Dimension, curve)
             {
+                TextTowerWeights = tower is null || Options.FreezeText ? null
+                    : tower.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray()),
+                TextTowerShapes = tower is null || Options.FreezeText ? null
+                    : tower.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter.shape),
                 Validation = validator?.Curve ?? [],
                 Throughput = trainer.Throughput,
                 TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length,
             };
         }
+    }
+
+    /// <summary>Sets which tower weights train: none when <paramref name="frozen"/>, only the last
+    /// <paramref name="lastLayers"/> encoder layers when given, else all.</summary>
+    internal static void Freeze(Roberta.RobertaModel tower, bool frozen, int? lastLayers)
+    {
+        foreach (var p in tower.parameters()) p.requires_grad = !frozen && lastLayers is null;
+        if (frozen || lastLayers is not { } n) return;
+        var layers = tower.encoder.layer;
+        for (int l = Math.Max(0, layers.Count - n); l < layers.Count; l++)
+            foreach (var p in layers[l].parameters()) p.requires_grad = true;
     }
 
     /// <summary>(item, item) for every item with training interactions and an image.</summary>

@@ -25,6 +25,16 @@ public sealed record BlairClipOptions
 {
     /// <summary>(string) Text modality: a vector item column (dense or sparse: TF-IDF rows, text-tower embeddings), frozen.</summary>
     public string TextColumn { get; init; } = "Features";
+    /// <summary>(string?) A RoBERTa/BLaIR checkpoint folder (relative to the study): the text modality is then that tower's
+    /// CLS vector of <c>text_input_column</c>, trained with the heads unless <c>freeze_text</c>; null = the frozen
+    /// <c>text_column</c> vectors.</summary>
+    public string? TextTower { get; init; }
+    /// <summary>(string) With <c>text_tower</c>: the item text column it reads.</summary>
+    public string TextInputColumn { get; init; } = "Text";
+    /// <summary>(bool) With <c>text_tower</c>: keep its weights fixed (only the heads train).</summary>
+    public bool FreezeText { get; init; } = false;
+    /// <summary>(int?) With <c>text_tower</c>: train only its last N encoder layers (and the heads); null = all layers.</summary>
+    public int? TrainLastLayers { get; init; }
     /// <summary>(string) Image modality: a vector item column (e.g. precomputed MobileNet features), frozen. Items whose
     /// presence flag (<c>COLUMN_present</c>) is 0 are left out of text–image pairs.</summary>
     public string ImageColumn { get; init; } = "image_features";

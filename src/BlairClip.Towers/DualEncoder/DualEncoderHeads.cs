@@ -17,8 +17,13 @@ public sealed class DualEncoderHeads : nn.Module
 
     /// <param name="seed">Initialises the projections as <c>nn.Linear</c> does (uniform ±1/√fan_in) from its own
     /// stream, not libtorch's process-wide generator, so that the same seed gives the same weights whatever else runs.</param>
-    public DualEncoderHeads(long textDim, long imageDim, long projectionDim, int seed) : base(nameof(DualEncoderHeads))
+    /// <summary>The trainable text tower (a RoBERTa/BLaIR encoder; null when the text modality is a frozen column).
+    /// Registered as a submodule, so the optimizer sees its trainable parameters.</summary>
+    public readonly Roberta.RobertaModel? text_tower;
+
+    public DualEncoderHeads(long textDim, long imageDim, long projectionDim, int seed, Roberta.RobertaModel? textTower = null) : base(nameof(DualEncoderHeads))
     {
+        text_tower = textTower;
         var rng = new Random(seed);
         text_projection = nn.Linear(textDim, projectionDim, hasBias: false);
         visual_projection = nn.Linear(imageDim, projectionDim, hasBias: false);

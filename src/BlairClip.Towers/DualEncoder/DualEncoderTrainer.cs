@@ -8,9 +8,8 @@ namespace BlairClip.Towers.DualEncoder;
 /// each step takes one batch of every enabled objective, sums their weighted InfoNCE, and takes one AdamW step.
 /// An epoch is as many steps as the larger pair set has batches (the smaller one's batches repeat); batches are
 /// reshuffled every epoch from the seeded stream, and a last batch of one pair (no negatives) is dropped.</summary>
-internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix text, ItemMatrix image, int seed, IProgressReporter progress)
+internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource text, ItemMatrix image, int seed, IProgressReporter progress)
 {
-    private const int EncodeChunk = 1024;
 
     /// <summary>After <see cref="Train"/>: optimizer steps taken, training pairs processed, and seconds spent in steps
     /// (validation excluded).</summary>
@@ -18,9 +17,10 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
 
     /// <summary>Trains fresh heads; returns them with the mean loss of every epoch.</summary>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite; the message names the step.</exception>
-    public (DualEncoderHeads Heads, float[] EpochLoss) Train((int A, int B)[] textImage, (int A, int B)[] nextItem, DualEncoderValidator? validator = null)
+    public (DualEncoderHeads Heads, float[] EpochLoss) Train((int A, int B)[] textImage, (int A, int B)[] nextItem, DualEncoderValidator? validator = null,
+        Roberta.RobertaModel? textTower = null)
     {
-        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, options.ProjectionDim, seed);
+        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, options.ProjectionDim, seed, textTower);
         var curve = new float[options.Epochs];
         int perEpoch = Math.Max(Batches(textImage.Length), Batches(nextItem.Length));
         int total = perEpoch * options.Epochs;
@@ -56,13 +56,13 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
                 if (Batch(ti, s) is { } p)
                 {
                     pairsSeen += p.A.Length;
-                    loss = ContrastiveLoss.Symmetric(heads.Text(Rows(text, p.A)), heads.Image(Rows(image, p.B)), heads.logit_scale).mul(textImageWeight);
+                    loss = ContrastiveLoss.Symmetric(heads.Text(text.Features(heads, p.A)), heads.Image(Rows(image, p.B)), heads.logit_scale).mul(textImageWeight);
                 }
                 if (Batch(ni, s) is { } q)
                 {
                     pairsSeen += q.A.Length;
                     var term = ContrastiveLoss.Symmetric(
-                        heads.Combined(Rows(text, q.A), Rows(image, q.A)), heads.Combined(Rows(text, q.B), Rows(image, q.B)),
+                        heads.Combined(text.Features(heads, q.A), Rows(image, q.A)), heads.Combined(text.Features(heads, q.B), Rows(image, q.B)),
                         heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray())).mul(nextItemWeight);
                     loss = loss is null ? term : loss + term;
                 }
@@ -103,15 +103,17 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
         int n = text.Rows, d = options.ProjectionDim;
         var values = new float[(long)n * d];
         using var _ = torch.no_grad();
-        for (int start = 0; start < n; start += EncodeChunk)
+        int chunk = text.EncodeChunk;
+        for (int start = 0; start < n; start += chunk)
         {
+            using var noGc = NoGcRegion.Enter();
             using var scope = torch.NewDisposeScope();
-            var rows = Enumerable.Range(start, Math.Min(EncodeChunk, n - start)).ToArray();
+            var rows = Enumerable.Range(start, Math.Min(chunk, n - start)).ToArray();
             var v = mode switch
             {
-                DualEncoderMode.Text => heads.Text(Rows(text, rows)),
+                DualEncoderMode.Text => heads.Text(text.Features(heads, rows)),
                 DualEncoderMode.Image => heads.Image(Rows(image, rows)),
-                _ => heads.Combined(Rows(text, rows), Rows(image, rows)),
+                _ => heads.Combined(text.Features(heads, rows), Rows(image, rows)),
             };
             v.data<float>().CopyTo(values.AsSpan(start * d, rows.Length * d));
         }
@@ -129,7 +131,7 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
             if (Batch(pairs, s) is not { } q) continue;
             using var noGc = NoGcRegion.Enter();
             using var scope = torch.NewDisposeScope();
-            sum += ContrastiveLoss.Symmetric(heads.Combined(Rows(text, q.A), Rows(image, q.A)), heads.Combined(Rows(text, q.B), Rows(image, q.B)),
+            sum += ContrastiveLoss.Symmetric(heads.Combined(text.Features(heads, q.A), Rows(image, q.A)), heads.Combined(text.Features(heads, q.B), Rows(image, q.B)),
                 heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray())).item<float>();
             batches++;
         }
@@ -160,7 +162,7 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, ItemMatrix te
 
     /// <summary>Rows <paramref name="rows"/> of <paramref name="m"/> as a dense float32 tensor <c>[rows, dim]</c>, written
     /// straight into libtorch's (zeroed, contiguous) storage, so a step allocates little managed memory.</summary>
-    private static Tensor Rows(ItemMatrix m, int[] rows)
+    internal static Tensor Rows(ItemMatrix m, int[] rows)
     {
         var t = torch.zeros(rows.Length, m.Dimension);
         Fill(m, rows, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.bytes));
