@@ -46,7 +46,8 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
 
     public BlairClipOptions Options { get; }
 
-    protected override IReadOnlyList<string> ItemColumnsRead => Options.TextTower is null ? [Options.TextColumn, Options.ImageColumn] : [Options.ImageColumn];
+    protected override IReadOnlyList<string> ItemColumnsRead =>
+        [.. Options.TextTower is null ? [Options.TextColumn] : Array.Empty<string>(), .. Options.ImageTower is null ? [Options.ImageColumn] : Array.Empty<string>()];
 
     public override IRecommenderEstimator ForItems(IDataView items) => new BlairClipEstimator(Context, Options, items);
 
@@ -69,10 +70,28 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             matrix.NormalizeRows();
             text = new TextSource(matrix);
         }
-        var image = DataViewColumns.Vectors(table, Options.ImageColumn, "BlairClip");
-        image.NormalizeRows();
-        var flag = ItemFeatureLoader.PresenceColumn(Options.ImageColumn);
-        int[]? present = table.Schema.GetColumnOrNull(flag) is not null ? DataViewColumns.Int32(table, flag, "BlairClip") : null;
+        Clip.ClipVisionTransformer? vision = null;
+        ImageSource image;
+        int[]? present;
+        if (Options.ImageTower is { } visionDir)
+        {
+            var loaded = PretrainedTowers.LoadImageTower(Encoding.EncoderSettings.CheckpointDirectory(Context, visionDir)) as Clip.ClipImageTower
+                ?? throw new InvalidOptionException("image_tower", visionDir, "must be a CLIP checkpoint");
+            vision = loaded.Model.vision_model;
+            foreach (var p in vision.parameters()) p.requires_grad = !Options.FreezeVision;
+            var paths = DataViewColumns.Text(table, Options.ImageInputColumn, "BlairClip")
+                .Select(p => string.IsNullOrEmpty(p) ? null : Context.ResolvePath(p)).Select(p => p is not null && File.Exists(p) ? p : null).ToArray();
+            image = new ImageSource(loaded.Processor, paths, vision.Config.hidden_size);
+            present = paths.Select(p => p is null ? 0 : 1).ToArray();
+        }
+        else
+        {
+            var matrix = DataViewColumns.Vectors(table, Options.ImageColumn, "BlairClip");
+            matrix.NormalizeRows();
+            image = new ImageSource(matrix);
+            var flag = ItemFeatureLoader.PresenceColumn(Options.ImageColumn);
+            present = table.Schema.GetColumnOrNull(flag) is not null ? DataViewColumns.Int32(table, flag, "BlairClip") : null;
+        }
 
         var textImage = TextImagePairs(events, items, present);
         var nextItem = NextItemPairs(events, histories.UserCount);
@@ -81,7 +100,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         Context.Report.Set("blair_clip_next_item_pairs", nextItem.Length);
         var trainer = new DualEncoderTrainer(Options, text, image, seed, Context.Progress);
         var validator = Validation.Count == 0 ? null : new DualEncoderValidator(Context, trainer, Options, events, histories, Validation);
-        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : [], validator, tower);
+        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : [], validator, tower, vision);
         if (validator?.BestStep is { } best) Context.Report.Set("blair_clip_best_step", best);
         using (heads)
         {
@@ -92,15 +111,22 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             return new BlairClipModel(inner, Options.Mode, heads.text_projection.weight!.data<float>().ToArray(), heads.visual_projection.weight!.data<float>().ToArray(),
                 heads.logit_scale.item<float>(), text.Dimension, image.Dimension, curve)
             {
-                TextTowerWeights = tower is null || Options.FreezeText ? null
-                    : tower.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray()),
-                TextTowerShapes = tower is null || Options.FreezeText ? null
-                    : tower.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter.shape),
+                TowerWeights = TrainedWeights(("text_tower.", tower), ("image_tower.", vision)),
                 Validation = validator?.Curve ?? [],
                 Throughput = trainer.Throughput,
                 TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length,
             };
         }
+    }
+
+    /// <summary>The trained (requires_grad) parameters of the towers, keyed by prefix + checkpoint key; null when none.</summary>
+    private static IReadOnlyDictionary<string, (float[] Values, long[] Shape)>? TrainedWeights(params (string Prefix, nn.Module? Tower)[] towers)
+    {
+        var weights = towers.Where(t => t.Tower is not null)
+            .SelectMany(t => t.Tower!.named_parameters().Where(p => p.parameter.requires_grad)
+                .Select(p => (Key: t.Prefix + p.name, Value: (p.parameter.data<float>().ToArray(), p.parameter.shape))))
+            .ToDictionary(p => p.Key, p => p.Value);
+        return weights.Count == 0 ? null : weights;
     }
 
     /// <summary>Sets which tower weights train: none when <paramref name="frozen"/>, only the last

@@ -11,8 +11,8 @@ namespace BlairClip.Towers.DualEncoder;
 /// <para>Entry layout v1: the inner <see cref="EmbeddingModel"/> entry (properties and tensors, unprefixed), plus
 /// properties <c>blair_clip.mode</c>, <c>.text_dim</c>, <c>.image_dim</c>, <c>.projection_dim</c>, <c>.logit_scale</c>,
 /// <c>.epoch_loss</c> (array) and tensors <c>heads.text_projection</c> F32 [projection_dim, text_dim],
-/// <c>heads.visual_projection</c> F32 [projection_dim, image_dim]; with a fine-tuned text tower, its trained
-/// parameters as <c>text_tower.&lt;checkpoint key&gt;</c> F32.</para></summary>
+/// <c>heads.visual_projection</c> F32 [projection_dim, image_dim]; with fine-tuned towers, their trained parameters as
+/// <c>text_tower.&lt;checkpoint key&gt;</c> / <c>image_tower.&lt;checkpoint key&gt;</c> F32.</para></summary>
 [ModelEntry("BlairClip", 1)]
 public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
 {
@@ -39,10 +39,9 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
     public ReadOnlySpan<float> TextProjection => _textProjection;
     /// <summary>[projection_dim, image_dim] row-major.</summary>
     public ReadOnlySpan<float> VisualProjection => _visualProjection;
-    /// <summary>The fine-tuned text tower's trained parameters by checkpoint key (null when there is no tower or it was frozen).</summary>
-    public IReadOnlyDictionary<string, float[]>? TextTowerWeights { get; init; }
-    /// <summary>Shapes of <see cref="TextTowerWeights"/>.</summary>
-    public IReadOnlyDictionary<string, long[]>? TextTowerShapes { get; init; }
+    /// <summary>The fine-tuned towers' trained parameters, keyed <c>text_tower.&lt;key&gt;</c> / <c>image_tower.&lt;key&gt;</c>
+    /// (null when no tower was trained).</summary>
+    public IReadOnlyDictionary<string, (float[] Values, long[] Shape)>? TowerWeights { get; init; }
     /// <summary>The validation curve (empty without a validation split): one point per evaluation.</summary>
     public IReadOnlyList<ValidationPoint> Validation { get; init; } = [];
     /// <summary>Fit statistics (not saved): optimizer steps, training pairs processed and the seconds the steps took.</summary>
@@ -62,9 +61,9 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
         context.Properties["blair_clip"] = Report();
         context.Tensors.Add<float>("heads.text_projection", _textProjection, ProjectionDim, TextDim)
             .Add<float>("heads.visual_projection", _visualProjection, ProjectionDim, ImageDim);
-        if (TextTowerWeights is not null)
-            foreach (var (name, values) in TextTowerWeights)
-                context.Tensors.Add<float>("text_tower." + name, values, TextTowerShapes![name]);
+        if (TowerWeights is not null)
+            foreach (var (name, (values, shape)) in TowerWeights)
+                context.Tensors.Add<float>(name, values, shape);
     }
 
     /// <summary>The epoch losses and the validation curve (run.json <c>models[].training</c>).</summary>
@@ -114,12 +113,11 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
             var loss = (p["epoch_loss"] as JsonArray ?? []).Select(n => n is null ? float.NaN : n.GetValue<float>()).ToArray();
             var validation = (p["validation"] as JsonArray ?? []).Select(n => new ValidationPoint(
                 (int)n!["step"]!, (double?)n["train_loss"] ?? double.NaN, (double?)n["loss"] ?? double.NaN, (double?)n["recall_at_10"] ?? double.NaN)).ToArray();
-            var tower = context.Tensors.Tensors.Where(t => t.Name.StartsWith("text_tower.", StringComparison.Ordinal)).ToList();
+            var tower = context.Tensors.Tensors.Where(t => t.Name.StartsWith("text_tower.", StringComparison.Ordinal) || t.Name.StartsWith("image_tower.", StringComparison.Ordinal)).ToList();
             return new BlairClipModel(inner, mode, text, visual, (float)p["logit_scale"]!, textDim, imageDim, loss)
             {
                 Validation = validation,
-                TextTowerWeights = tower.Count == 0 ? null : tower.ToDictionary(t => t.Name["text_tower.".Length..], t => context.Tensors.Get<float>(t.Name)),
-                TextTowerShapes = tower.Count == 0 ? null : tower.ToDictionary(t => t.Name["text_tower.".Length..], t => t.Shape),
+                TowerWeights = tower.Count == 0 ? null : tower.ToDictionary(t => t.Name, t => (context.Tensors.Get<float>(t.Name), t.Shape)),
             };
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException)

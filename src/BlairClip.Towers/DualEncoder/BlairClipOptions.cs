@@ -35,6 +35,14 @@ public sealed record BlairClipOptions
     public bool FreezeText { get; init; } = false;
     /// <summary>(int?) With <c>text_tower</c>: train only its last N encoder layers (and the heads); null = all layers.</summary>
     public int? TrainLastLayers { get; init; }
+    /// <summary>(string?) A CLIP checkpoint folder (relative to the study): the image modality is then its vision tower's
+    /// pooled state of the item photo (<c>image_input_column</c>), trained with the heads unless <c>freeze_vision</c>;
+    /// null = the frozen <c>image_column</c> vectors.</summary>
+    public string? ImageTower { get; init; }
+    /// <summary>(string) With <c>image_tower</c>: the item image path column ("" = no photo: the black image).</summary>
+    public string ImageInputColumn { get; init; } = "ImagePath";
+    /// <summary>(bool) With <c>image_tower</c>: keep its weights fixed.</summary>
+    public bool FreezeVision { get; init; } = false;
     /// <summary>(string) Image modality: a vector item column (e.g. precomputed MobileNet features), frozen. Items whose
     /// presence flag (<c>COLUMN_present</c>) is 0 are left out of text–image pairs.</summary>
     public string ImageColumn { get; init; } = "image_features";

@@ -21,9 +21,14 @@ public sealed class DualEncoderHeads : nn.Module
     /// Registered as a submodule, so the optimizer sees its trainable parameters.</summary>
     public readonly Roberta.RobertaModel? text_tower;
 
-    public DualEncoderHeads(long textDim, long imageDim, long projectionDim, int seed, Roberta.RobertaModel? textTower = null) : base(nameof(DualEncoderHeads))
+    /// <summary>The trainable image tower (a CLIP vision transformer; null when the image modality is a frozen column).</summary>
+    public readonly Clip.ClipVisionTransformer? image_tower;
+
+    public DualEncoderHeads(long textDim, long imageDim, long projectionDim, int seed, Roberta.RobertaModel? textTower = null,
+        Clip.ClipVisionTransformer? imageTower = null) : base(nameof(DualEncoderHeads))
     {
         text_tower = textTower;
+        image_tower = imageTower;
         var rng = new Random(seed);
         text_projection = nn.Linear(textDim, projectionDim, hasBias: false);
         visual_projection = nn.Linear(imageDim, projectionDim, hasBias: false);

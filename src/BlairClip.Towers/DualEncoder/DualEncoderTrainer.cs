@@ -8,7 +8,7 @@ namespace BlairClip.Towers.DualEncoder;
 /// each step takes one batch of every enabled objective, sums their weighted InfoNCE, and takes one AdamW step.
 /// An epoch is as many steps as the larger pair set has batches (the smaller one's batches repeat); batches are
 /// reshuffled every epoch from the seeded stream, and a last batch of one pair (no negatives) is dropped.</summary>
-internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource text, ItemMatrix image, int seed, IProgressReporter progress)
+internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource text, ImageSource image, int seed, IProgressReporter progress)
 {
 
     /// <summary>After <see cref="Train"/>: optimizer steps taken, training pairs processed, and seconds spent in steps
@@ -18,9 +18,9 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
     /// <summary>Trains fresh heads; returns them with the mean loss of every epoch.</summary>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite; the message names the step.</exception>
     public (DualEncoderHeads Heads, float[] EpochLoss) Train((int A, int B)[] textImage, (int A, int B)[] nextItem, DualEncoderValidator? validator = null,
-        Roberta.RobertaModel? textTower = null)
+        Roberta.RobertaModel? textTower = null, Clip.ClipVisionTransformer? imageTower = null)
     {
-        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, options.ProjectionDim, seed, textTower);
+        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, options.ProjectionDim, seed, textTower, imageTower);
         var curve = new float[options.Epochs];
         int perEpoch = Math.Max(Batches(textImage.Length), Batches(nextItem.Length));
         int total = perEpoch * options.Epochs;
@@ -56,13 +56,13 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
                 if (Batch(ti, s) is { } p)
                 {
                     pairsSeen += p.A.Length;
-                    loss = ContrastiveLoss.Symmetric(heads.Text(text.Features(heads, p.A)), heads.Image(Rows(image, p.B)), heads.logit_scale).mul(textImageWeight);
+                    loss = ContrastiveLoss.Symmetric(heads.Text(text.Features(heads, p.A)), heads.Image(image.Features(heads, p.B)), heads.logit_scale).mul(textImageWeight);
                 }
                 if (Batch(ni, s) is { } q)
                 {
                     pairsSeen += q.A.Length;
                     var term = ContrastiveLoss.Symmetric(
-                        heads.Combined(text.Features(heads, q.A), Rows(image, q.A)), heads.Combined(text.Features(heads, q.B), Rows(image, q.B)),
+                        heads.Combined(text.Features(heads, q.A), image.Features(heads, q.A)), heads.Combined(text.Features(heads, q.B), image.Features(heads, q.B)),
                         heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray())).mul(nextItemWeight);
                     loss = loss is null ? term : loss + term;
                 }
@@ -103,7 +103,7 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
         int n = text.Rows, d = options.ProjectionDim;
         var values = new float[(long)n * d];
         using var _ = torch.no_grad();
-        int chunk = text.EncodeChunk;
+        int chunk = Math.Min(text.EncodeChunk, image.EncodeChunk);
         for (int start = 0; start < n; start += chunk)
         {
             using var noGc = NoGcRegion.Enter();
@@ -112,8 +112,8 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
             var v = mode switch
             {
                 DualEncoderMode.Text => heads.Text(text.Features(heads, rows)),
-                DualEncoderMode.Image => heads.Image(Rows(image, rows)),
-                _ => heads.Combined(text.Features(heads, rows), Rows(image, rows)),
+                DualEncoderMode.Image => heads.Image(image.Features(heads, rows)),
+                _ => heads.Combined(text.Features(heads, rows), image.Features(heads, rows)),
             };
             v.data<float>().CopyTo(values.AsSpan(start * d, rows.Length * d));
         }
@@ -131,7 +131,7 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
             if (Batch(pairs, s) is not { } q) continue;
             using var noGc = NoGcRegion.Enter();
             using var scope = torch.NewDisposeScope();
-            sum += ContrastiveLoss.Symmetric(heads.Combined(text.Features(heads, q.A), Rows(image, q.A)), heads.Combined(text.Features(heads, q.B), Rows(image, q.B)),
+            sum += ContrastiveLoss.Symmetric(heads.Combined(text.Features(heads, q.A), image.Features(heads, q.A)), heads.Combined(text.Features(heads, q.B), image.Features(heads, q.B)),
                 heads.logit_scale, torch.tensor(q.B.Select(i => (long)i).ToArray())).item<float>();
             batches++;
         }

@@ -2,6 +2,7 @@ using BlairClip.ML.Core;
 using BlairClip.ML.Tests.Conformance;
 using BlairClip.Towers.DualEncoder;
 using BlairClip.Towers.Roberta;
+using BlairClip.Towers.Tests.Encoding;
 using FluentAssertions;
 
 namespace BlairClip.Towers.Tests.Training;
@@ -35,11 +36,11 @@ public sealed class BlairClipTowerTests
     {
         var model = new BlairClipContext().Recommenders.BlairClip(Options).Fit(Catalog());
         model.EpochLoss[^1].Should().BeLessThan(model.EpochLoss[0]);
-        model.TextTowerWeights.Should().NotBeNull();
+        model.TowerWeights.Should().NotBeNull();
         using var original = RobertaModel.FromPretrained(Fixtures.TinyRoberta);
         var key = "encoder.layer.1.output.dense.weight";
         var before = original.named_parameters().Single(p => p.name == key).parameter.data<float>().ToArray();
-        model.TextTowerWeights![key].Should().NotEqual(before, "the tower itself was trained");
+        model.TowerWeights!["text_tower." + key].Values.Should().NotEqual(before, "the tower itself was trained");
         model.TextDim.Should().Be(original.Config.hidden_size);
     }
 
@@ -58,7 +59,27 @@ public sealed class BlairClipTowerTests
         trainable.Count.Should().BeLessThan(all);
 
         var frozen = new BlairClipContext().Recommenders.BlairClip(Options with { FreezeText = true, Epochs = 2 }).Fit(Catalog());
-        frozen.TextTowerWeights.Should().BeNull("a frozen tower is not saved as fine-tuned weights");
+        frozen.TowerWeights.Should().BeNull("a frozen tower is not saved as fine-tuned weights");
+    }
+
+    [Fact]
+    public void BothTowers_TinyRobertaAndTinyClipVision_FineTunedEndToEnd()
+    {
+        // 30 items; three real photos cycled, every fifth item without one (the black image).
+        var photos = new[] { "synthetic_portrait_downscale.png", "synthetic_landscape_upscale.png", "synthetic_grayscale_landscape.png" }
+            .Select(EncodingSandbox.Fixture).ToArray();
+        var data = Catalog().With(new TextColumn("ImagePath", Enumerable.Range(0, Items).Select(i => i % 5 == 4 ? "" : photos[i % 3]).ToArray()));
+        var options = Options with { ImageTower = Fixtures.TinyClip, Epochs = 2, BatchSize = 6 };
+        var model = new BlairClipContext().Recommenders.BlairClip(options).Fit(data);
+        model.EpochLoss.Should().HaveCount(2).And.OnlyContain(l => float.IsFinite(l));
+        model.TowerWeights!.Keys.Should().Contain(k => k.StartsWith("image_tower.")).And.Contain(k => k.StartsWith("text_tower."));
+        using var original = BlairClip.Towers.Clip.ClipVisionModelWithProjection.FromPretrained(Fixtures.TinyClip);
+        var (name, trained) = model.TowerWeights!.First(p => p.Key.StartsWith("image_tower.") && p.Key.EndsWith(".weight") && p.Key.Contains("mlp"));
+        var before = original.vision_model.named_parameters().Single(p => "image_tower." + p.name == name).parameter.data<float>().ToArray();
+        trained.Values.Should().NotEqual(before, "the vision tower itself was trained");
+
+        var frozen = new BlairClipContext().Recommenders.BlairClip(options with { FreezeVision = true, FreezeText = true, Epochs = 1 }).Fit(data);
+        frozen.TowerWeights.Should().BeNull();
     }
 
     [Fact]
@@ -67,6 +88,6 @@ public sealed class BlairClipTowerTests
         var data = Catalog();
         var reloaded = EstimatorConformance.Check(new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 2 }), data, TinyData.Small());
         var back = (BlairClipModel)reloaded.Recommender;
-        back.TextTowerWeights.Should().NotBeNull().And.ContainKey("encoder.layer.1.output.dense.weight", "the fine-tuned tower rides in the zip");
+        back.TowerWeights.Should().NotBeNull().And.ContainKey("text_tower.encoder.layer.1.output.dense.weight", "the fine-tuned tower rides in the zip");
     }
 }
