@@ -39,6 +39,8 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         InvalidOptionException.Check(options.WeightDecay >= 0, "weight_decay", options.WeightDecay, "must be zero or more");
         InvalidOptionException.Check(options.WarmupRatio is >= 0 and < 1, "warmup_ratio", options.WarmupRatio, "must be in [0, 1)");
         InvalidOptionException.Check(options.MaxGradNorm >= 0, "max_grad_norm", options.MaxGradNorm, "must be zero (no clipping) or more");
+        InvalidOptionException.Check(options.GradientAccumulation >= 1, "gradient_accumulation", options.GradientAccumulation, "must be at least 1");
+        InvalidOptionException.Check(options.MaxSeqLength >= 0, "max_seq_length", options.MaxSeqLength, "must be zero (the tokenizer's limit) or more");
         InvalidOptionException.Check(options.EvalEvery >= 0, "eval_every", options.EvalEvery, "must be zero (every epoch) or more");
         InvalidOptionException.Check(options.Patience >= 0, "patience", options.Patience, "must be zero (no early stopping) or more");
         Options = options;
@@ -62,7 +64,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
                 ?? throw new InvalidOptionException("text_tower", towerDir, "must be a RoBERTa/BLaIR checkpoint to fine-tune (CLIP text towers: not yet)");
             tower = loaded.Model;
             Freeze(tower, Options.FreezeText, Options.TrainLastLayers);
-            text = new TextSource(loaded.Tokenizer, DataViewColumns.Text(table, Options.TextInputColumn, "BlairClip"), tower.Config.hidden_size);
+            text = new TextSource(loaded.Tokenizer, DataViewColumns.Text(table, Options.TextInputColumn, "BlairClip"), tower.Config.hidden_size, Options.MaxSeqLength);
         }
         else
         {

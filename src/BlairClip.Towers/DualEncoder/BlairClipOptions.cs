@@ -56,6 +56,11 @@ public sealed record BlairClipOptions
     public int Epochs { get; init; } = 30;
     /// <summary>(int) Pairs per objective per step (the in-batch negatives).</summary>
     public int BatchSize { get; init; } = 256;
+    /// <summary>(int) Batches whose gradients add up before each optimizer update (the schedule, <c>eval_every</c> and
+    /// the reported steps count updates).</summary>
+    public int GradientAccumulation { get; init; } = 1;
+    /// <summary>(int) With <c>text_tower</c>: tokens per text kept (the CLS token first); 0 = the tokenizer's own limit.</summary>
+    public int MaxSeqLength { get; init; } = 0;
     /// <summary>(float) Peak AdamW learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>(float) AdamW weight decay (not on the logit scale).</summary>
@@ -68,7 +73,7 @@ public sealed record BlairClipOptions
     public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>(text | image | combined) Which item vectors score.</summary>
     public DualEncoderMode Mode { get; init; } = DualEncoderMode.Combined;
-    /// <summary>(int) With a validation split: evaluate every N steps (0 = at the end of every epoch) — validation
+    /// <summary>(int) With a validation split: evaluate every N optimizer updates (0 = at the end of every epoch) — validation
     /// contrastive loss on (last training item → validation item) pairs and validation Recall@10 through the shared
     /// evaluator — and keep the weights of the best Recall@10.</summary>
     public int EvalEvery { get; init; } = 0;

@@ -27,10 +27,17 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
         if (total == 0) return (heads, curve);
 
         var rng = new Random(seed);
+        // Gradient accumulation: one optimizer update per `accumulate` batches (and at the end of every epoch); the
+        // schedule counts updates.
+        int accumulate = options.GradientAccumulation;
+        int updates = options.Epochs * ((perEpoch + accumulate - 1) / accumulate);
         using var optimizer = torch.optim.AdamW(ParameterGroups.NoDecayOnBiasAndNorm(heads, options.WeightDecay), lr: options.LearningRate);
-        int warmup = (int)Math.Round(options.WarmupRatio * total);
+        int warmup = (int)Math.Round(options.WarmupRatio * updates);
         var schedule = options.Schedule == DecaySchedule.Cosine
-            ? WarmupSchedules.Cosine(optimizer, warmup, total) : WarmupSchedules.Linear(optimizer, warmup, total);
+            ? WarmupSchedules.Cosine(optimizer, warmup, updates) : WarmupSchedules.Linear(optimizer, warmup, updates);
+        using var accumulation = ((double)accumulate).ToScalar();
+        int update = 0;
+        optimizer.zero_grad();
         using var task = progress.Start("BLaIR-CLIP steps", total);
         using var textImageWeight = ((double)options.TextImageWeight).ToScalar();
         using var nextItemWeight = ((double)options.NextItemWeight).ToScalar();
@@ -67,31 +74,39 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
                     loss = loss is null ? term : loss + term;
                 }
                 task.Advance();
-                if (loss is null) { clock.Stop(); continue; }
-                optimizer.zero_grad();
-                loss.backward();
-                if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(heads.parameters(), options.MaxGradNorm);
-                optimizer.step();
-                schedule.step();
-                float value = loss.item<float>();
-                if (!float.IsFinite(value))
-                    throw new InvalidOperationException($"BLaIR-CLIP: the loss is {value} at step {step} (epoch {epoch}); lower learning_rate, or check the feature columns for NaN/inf.");
-                clock.Stop();
-                sum += value;
-                counted++;
-                sinceEval += value;
-                sinceEvalSteps++;
                 bool endOfEpoch = s == perEpoch - 1;
-                if (validator is not null && (options.EvalEvery > 0 ? (step + 1) % options.EvalEvery == 0 : endOfEpoch))
+                bool updateNow = (s + 1) % accumulate == 0 || endOfEpoch;
+                if (loss is not null)
                 {
-                    stop = validator.Evaluate(heads, step + 1, sinceEval / Math.Max(1, sinceEvalSteps));
+                    float value = loss.item<float>();
+                    if (!float.IsFinite(value))
+                        throw new InvalidOperationException($"BLaIR-CLIP: the loss is {value} at step {step} (epoch {epoch}); lower learning_rate, or check the feature columns for NaN/inf.");
+                    (accumulate == 1 ? loss : loss.div(accumulation)).backward();
+                    sum += value;
+                    counted++;
+                    sinceEval += value;
+                    sinceEvalSteps++;
+                }
+                if (updateNow)
+                {
+                    if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(heads.parameters(), options.MaxGradNorm);
+                    optimizer.step();
+                    schedule.step();
+                    optimizer.zero_grad();
+                    update++;
+                }
+                clock.Stop();
+                if (loss is null || !updateNow) continue;
+                if (validator is not null && (options.EvalEvery > 0 ? update % options.EvalEvery == 0 : endOfEpoch))
+                {
+                    stop = validator.Evaluate(heads, update, sinceEval / Math.Max(1, sinceEvalSteps));
                     sinceEval = 0; sinceEvalSteps = 0;
                     if (stop) break;
                 }
             }
             curve[epoch] = counted == 0 ? float.NaN : (float)(sum / counted);
         }
-        Throughput = (step, pairsSeen, clock.Elapsed.TotalSeconds);
+        Throughput = (update, pairsSeen, clock.Elapsed.TotalSeconds);
         validator?.RestoreBest(heads);
         return (heads, curve[..epochsRun]);
     }

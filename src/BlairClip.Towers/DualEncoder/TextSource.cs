@@ -11,12 +11,14 @@ internal sealed class TextSource
     private readonly ItemMatrix? _matrix;
     private readonly ITextTokenizer? _tokenizer;
     private readonly string[]? _texts;
+    private readonly int _maxLength;
 
     public TextSource(ItemMatrix matrix) { _matrix = matrix; Dimension = matrix.Dimension; Rows = matrix.Rows; }
 
-    public TextSource(ITextTokenizer tokenizer, string[] texts, int hiddenSize)
+    /// <param name="maxLength">Tokens kept per text (0 = all the tokenizer gives).</param>
+    public TextSource(ITextTokenizer tokenizer, string[] texts, int hiddenSize, int maxLength = 0)
     {
-        _tokenizer = tokenizer; _texts = texts; Dimension = hiddenSize; Rows = texts.Length;
+        _tokenizer = tokenizer; _texts = texts; Dimension = hiddenSize; Rows = texts.Length; _maxLength = maxLength;
     }
 
     public int Dimension { get; }
@@ -32,8 +34,13 @@ internal sealed class TextSource
         if (_matrix is not null) return DualEncoderTrainer.Rows(_matrix, items);
         var batch = _tokenizer!.EncodeBatch(items.Select(i => _texts![i]).ToArray());
         long[] shape = [batch.BatchSize, batch.Length];
-        using var ids = torch.tensor(batch.InputIds, shape);
-        using var mask = torch.tensor(batch.AttentionMask, shape);
+        var ids = torch.tensor(batch.InputIds, shape);
+        var mask = torch.tensor(batch.AttentionMask, shape);
+        if (_maxLength > 0 && batch.Length > _maxLength)
+        {
+            ids = ids.narrow(1, 0, _maxLength);
+            mask = mask.narrow(1, 0, _maxLength);
+        }
         var output = heads.text_tower!.forward(ids, mask);
         return output.last_hidden_state.select(1, 0);
     }

@@ -139,6 +139,19 @@ public sealed class BlairClipEstimatorTests
     }
 
     [Fact]
+    public void GradientAccumulation_UpdatesEveryKBatches_AndStillLearns()
+    {
+        var (data, _, _) = Catalog();
+        var one = new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 10 }).Fit(data);
+        var two = new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 10, GradientAccumulation = 2 }).Fit(data);
+        // 60 next-item pairs in batches of 16: 4 batches per epoch → 4 updates, or 2 with accumulation 2.
+        (one.Throughput.Steps, two.Throughput.Steps).Should().Be((40, 20));
+        two.EpochLoss[^1].Should().BeLessThan(two.EpochLoss[0]);
+        FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(Options with { GradientAccumulation = 0 }))
+            .Should().Throw<InvalidOptionException>().Which.Option.Should().Be("gradient_accumulation");
+    }
+
+    [Fact]
     public void Fit_NaNFeature_StopsNamingTheStep()
     {
         var (data, text, _) = Catalog();

@@ -42,6 +42,11 @@ public sealed class BlairClipTowerTests
         var before = original.named_parameters().Single(p => p.name == key).parameter.data<float>().ToArray();
         model.TowerWeights!["text_tower." + key].Values.Should().NotEqual(before, "the tower itself was trained");
         model.TextDim.Should().Be(original.Config.hidden_size);
+
+        // Truncated to 3 tokens ("<s> a colour"), the kinds and numbers are cut off: different vectors, still trains.
+        var truncated = new BlairClipContext().Recommenders.BlairClip(Options with { MaxSeqLength = 3, Epochs = 2 }).Fit(Catalog());
+        truncated.EpochLoss.Should().OnlyContain(l => float.IsFinite(l));
+        truncated.TowerWeights!["text_tower." + key].Values.Should().NotEqual(model.TowerWeights!["text_tower." + key].Values);
     }
 
     [Fact]
