@@ -6,11 +6,12 @@ namespace BlairClip.Cli;
 /// <summary>Shows each long stage as a Spectre.Console progress bar.</summary>
 internal sealed class ConsoleProgress(ProgressContext context) : IProgressReporter
 {
-    public IProgressTask Start(string stage, long total) => new Task(context.AddTask(Markup.Escape(stage), maxValue: Math.Max(1, total)));
+    public IProgressTask Start(string stage, long total) => new Task(context.AddTask(Markup.Escape(stage), maxValue: Math.Max(1, total)), stage);
 
-    private sealed class Task(ProgressTask task) : IProgressTask
+    private sealed class Task(ProgressTask task, string stage) : IProgressTask
     {
         public void Advance(long steps = 1) => task.Increment(steps);
+        public void Describe(string status) => task.Description = Markup.Escape($"{stage} — {status}");
         public void Dispose() => task.Value = task.MaxValue;
     }
 

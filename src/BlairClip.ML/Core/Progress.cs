@@ -12,6 +12,9 @@ public interface IProgressReporter
 public interface IProgressTask : IDisposable
 {
     void Advance(long steps = 1);
+
+    /// <summary>Shows live figures beside the stage (e.g. loss, learning rate, samples/s); ignored by default.</summary>
+    void Describe(string status) { }
 }
 
 /// <summary>Reports nothing.</summary>

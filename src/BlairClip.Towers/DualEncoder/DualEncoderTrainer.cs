@@ -97,6 +97,9 @@ internal sealed class DualEncoderTrainer(BlairClipOptions options, TextSource te
                 }
                 clock.Stop();
                 if (loss is null || !updateNow) continue;
+                if (update % 10 == 0 || endOfEpoch)
+                    task.Describe(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"epoch {epoch + 1}/{options.Epochs}, loss {sum / Math.Max(1, counted):F3}, lr {optimizer.ParamGroups.First().LearningRate:G3}, {pairsSeen / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F0} pairs/s"));
                 if (validator is not null && (options.EvalEvery > 0 ? update % options.EvalEvery == 0 : endOfEpoch))
                 {
                     stop = validator.Evaluate(heads, update, sinceEval / Math.Max(1, sinceEvalSteps));

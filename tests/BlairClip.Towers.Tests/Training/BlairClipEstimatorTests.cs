@@ -152,6 +152,27 @@ public sealed class BlairClipEstimatorTests
     }
 
     [Fact]
+    public void Progress_ShowsLossLearningRateAndPairsPerSecond()
+    {
+        var (data, _, _) = Catalog();
+        var progress = new Describing();
+        new BlairClipContext(progress: progress).Recommenders.BlairClip(Options with { Epochs = 3 }).Fit(data);
+        progress.Stage.Should().Be("BLaIR-CLIP steps");
+        progress.Statuses.Should().NotBeEmpty();
+        progress.Statuses[^1].Should().MatchRegex(@"^epoch 3/3, loss \d+\.\d{3}, lr [0-9.eE+-]+, \d+ pairs/s$");
+    }
+
+    private sealed class Describing : IProgressReporter, IProgressTask
+    {
+        public string? Stage { get; private set; }
+        public List<string> Statuses { get; } = [];
+        public IProgressTask Start(string stage, long total) { Stage ??= stage; return this; }
+        public void Advance(long steps = 1) { }
+        public void Describe(string status) => Statuses.Add(status);
+        public void Dispose() { }
+    }
+
+    [Fact]
     public void Fit_NaNFeature_StopsNamingTheStep()
     {
         var (data, text, _) = Catalog();
