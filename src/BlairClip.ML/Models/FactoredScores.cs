@@ -40,28 +40,46 @@ internal sealed class FactoredScores
     /// <summary>The user side of a profile recommender: row u is <paramref name="profiles"/> of the query
     /// (u, <paramref name="histories"/>[u]) — the very rows <see cref="IRecommender.Score"/> multiplies — computed a
     /// chunk of users at a time and stored dense, or as CSR of the non-zeros when <paramref name="sparse"/>.</summary>
-    public static ItemMatrix Profiles(UserHistories histories, int dimension, bool sparse, Func<UserQuery[], float[]> profiles)
+    public static ItemMatrix Profiles(UserHistories histories, int dimension, bool sparse, Func<UserQuery[], float[]> profiles) =>
+        Profiles(histories, [(dimension, sparse)], q => [profiles(q)])[0];
+
+    /// <summary><see cref="Profiles(UserHistories, int, bool, Func{UserQuery[], float[]})"/> for several parts whose
+    /// profiles one call computes together (e.g. every modality of an embedding model), each with its own layout.</summary>
+    public static ItemMatrix[] Profiles(UserHistories histories, (int Dimension, bool Sparse)[] layouts, Func<UserQuery[], float[][]> profiles)
     {
         int users = histories.UserCount;
-        var dense = sparse ? null : new float[(long)users * dimension];
-        var indptr = new List<int> { 0 };
-        var indices = new List<int>();
-        var values = new List<float>();
+        var parts = layouts.Select(l => new PartBuilder(l.Dimension, l.Sparse, users)).ToArray();
         for (int u0 = 0; u0 < users; u0 += UserChunk)
         {
             int n = Math.Min(UserChunk, users - u0);
             var queries = new UserQuery[n];
             for (int k = 0; k < n; k++) queries[k] = new UserQuery(u0 + k, histories.Memory(u0 + k));
             var rows = profiles(queries);
-            if (dense is not null) { rows.CopyTo(dense, (long)u0 * dimension); continue; }
-            for (int k = 0; k < n; k++)
+            for (int m = 0; m < parts.Length; m++) parts[m].Add(u0, n, rows[m]);
+        }
+        return parts.Select(p => p.Build()).ToArray();
+    }
+
+    /// <summary>One part's user rows, dense or as CSR of the non-zeros.</summary>
+    private sealed class PartBuilder(int dimension, bool sparse, int users)
+    {
+        private readonly float[]? _dense = sparse ? null : new float[(long)users * dimension];
+        private readonly List<int> _indptr = [0], _indices = [];
+        private readonly List<float> _values = [];
+
+        public void Add(int first, int count, float[] rows)
+        {
+            if (_dense is not null) { Array.Copy(rows, 0, _dense, (long)first * dimension, (long)count * dimension); return; }
+            for (int k = 0; k < count; k++)
             {
                 var row = rows.AsSpan(k * dimension, dimension);
                 for (int d = 0; d < dimension; d++)
-                    if (row[d] != 0) { indices.Add(d); values.Add(row[d]); }
-                indptr.Add(indices.Count);
+                    if (row[d] != 0) { _indices.Add(d); _values.Add(row[d]); }
+                _indptr.Add(_indices.Count);
             }
         }
-        return dense is not null ? ItemMatrix.FromDense(dimension, dense) : ItemMatrix.FromSparse(dimension, [.. indptr], [.. indices], [.. values]);
+
+        public ItemMatrix Build() => _dense is not null ? ItemMatrix.FromDense(dimension, _dense)
+            : ItemMatrix.FromSparse(dimension, [.. _indptr], [.. _indices], [.. _values]);
     }
 }

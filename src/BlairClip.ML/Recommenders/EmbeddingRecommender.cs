@@ -229,13 +229,11 @@ public sealed class EmbeddingModel : RecommenderTransformer
     /// get a bias of −∞.</summary>
     internal override FactoredScores Factor(UserHistories histories)
     {
-        var parts = new List<FactoredPart>();
-        for (int m = 0; m < _matrices.Length; m++)
-        {
-            if (_weights[m] == 0) continue;
-            int modality = m;
-            parts.Add(new FactoredPart(FactoredScores.Profiles(histories, _matrices[m].Dimension, !_matrices[m].IsDense, q => Profiles(q)[modality]), _matrices[m]));
-        }
+        // All modalities' profiles in one pass (a query's profiles are computed together: the norm couples them).
+        var used = Enumerable.Range(0, _matrices.Length).Where(m => _weights[m] != 0).ToArray();
+        var users = FactoredScores.Profiles(histories, used.Select(m => (_matrices[m].Dimension, !_matrices[m].IsDense)).ToArray(),
+            q => { var all = Profiles(q); return used.Select(m => all[m]).ToArray(); });
+        var parts = used.Select((m, k) => new FactoredPart(users[k], _matrices[m])).ToList();
         float[]? bias = null;
         if (_skipped.Length > 0)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.ML;
 using BlairClip.ML.Core;
 using BlairClip.ML.DataViews;

@@ -19,15 +19,7 @@ public sealed class MLNetImageOnnxStepsTests : IDisposable
 
     private static string Image(string name) => Path.Combine(RepoPaths.Root, "tests", "BlairClip.Images.Tests", "Fixtures", "images", "generated", name);
 
-    private BuiltPipeline Build(string pipelineYaml)
-    {
-        File.WriteAllText(Path.Combine(_dir, "p.yaml"), pipelineYaml);
-        var path = Path.Combine(_dir, "study.yaml");
-        File.WriteAllText(path, "models:\n  - name: M\n    pipeline: p.yaml\n");
-        var doc = SpecDocument.Load(path);
-        var node = ((YamlSequenceNode)doc["models"]!).Children[0];
-        return PipelineBuilder.Build(doc.Binder.Bind<ModelSpec>(node, "models[0]"), doc, node, new BlairClipContext(baseDirectory: _dir));
-    }
+    private BuiltPipeline Build(string pipelineYaml) => OnePipelineStudy.Build(_dir, pipelineYaml);
 
     [Fact]
     public void LoadResizeExtractPixels_ThenEmbedding_PassesConformance()

@@ -18,15 +18,7 @@ public sealed class MLNetStepsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private BuiltPipeline Build(string pipelineYaml, string modelParams = "{}")
-    {
-        File.WriteAllText(Path.Combine(_dir, "p.yaml"), pipelineYaml);
-        var path = Path.Combine(_dir, "study.yaml");
-        File.WriteAllText(path, $"models:\n  - name: M\n    pipeline: p.yaml\n    params: {modelParams}\n");
-        var doc = SpecDocument.Load(path);
-        var node = ((YamlSequenceNode)doc["models"]!).Children[0];
-        return PipelineBuilder.Build(doc.Binder.Bind<ModelSpec>(node, "models[0]"), doc, node, new BlairClipContext());
-    }
+    private BuiltPipeline Build(string pipelineYaml) => OnePipelineStudy.Build(_dir, pipelineYaml);
 
     private const string TextChain = """
         steps:
