@@ -73,7 +73,10 @@ public static class TowerPrecisionNames
 public sealed record TowerOptions
 {
     /// <summary>Torch device: <c>cpu</c> or <c>cuda</c> / <c>cuda:N</c>.</summary>
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = DefaultDevice;
+
+    /// <summary>Where towers run unless told otherwise.</summary>
+    public const string DefaultDevice = "cpu";
 
     /// <summary>Weight and activation precision; outputs are always float32.</summary>
     public TowerPrecision DType { get; init; } = TowerPrecision.Float32;

@@ -59,6 +59,10 @@ public sealed class BlairClipContext
     /// counters (rather than add) so that refitting on the same catalog does not double them.</summary>
     public Data.DataReport Report { get; } = new();
 
+    /// <summary>Where trained models keep their checkpoints (nowhere unless set; the study runner sets it to the run's
+    /// folder).</summary>
+    public CheckpointFolders Checkpoints { get; } = new();
+
     /// <summary><paramref name="path"/> made absolute against <see cref="BaseDirectory"/>.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
 
@@ -77,6 +81,33 @@ public sealed class BlairClipContext
             foreach (var ch in salt) h = (h ^ ch) * 16777619;
             return h & int.MaxValue;
         }
+    }
+}
+
+/// <summary>Where models trained by a loop (BLaIR-CLIP) write checkpoints and resume from: <see cref="Root"/>/&lt;model&gt;/.
+/// A fit resumes from the newest checkpoint in its folder when there is one.</summary>
+public sealed class CheckpointFolders
+{
+    private string? _model;
+
+    /// <summary>The folder holding one checkpoint folder per model (null: no checkpoints).</summary>
+    public string? Root { get; set; }
+
+    /// <summary>The folder of the model now being fitted (<see cref="Root"/> itself outside <see cref="ForModel"/>);
+    /// null when <see cref="Root"/> is.</summary>
+    public string? Current => Root is null ? null : _model is null ? Root : Path.Combine(Root, _model);
+
+    /// <summary>Points <see cref="Current"/> at <see cref="Root"/>/<paramref name="fileStem"/> until disposed.</summary>
+    public IDisposable ForModel(string fileStem)
+    {
+        var previous = _model;
+        _model = fileStem;
+        return new Restore(() => _model = previous);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 }
 

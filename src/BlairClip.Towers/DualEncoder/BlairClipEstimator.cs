@@ -42,6 +42,10 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         InvalidOptionException.Check(options.MaxSeqLength >= 0, "max_seq_length", options.MaxSeqLength, "must be zero (the tokenizer's limit) or more");
         InvalidOptionException.Check(options.EvalEvery >= 0, "eval_every", options.EvalEvery, "must be zero (every epoch) or more");
         InvalidOptionException.Check(options.Patience >= 0, "patience", options.Patience, "must be zero (no early stopping) or more");
+        InvalidOptionException.Check(options.SaveEvery >= 0, "save_every", options.SaveEvery, "must be zero (no checkpoints) or more");
+        InvalidOptionException.Check(options.SaveEvery == 0 || context.Checkpoints.Root is not null, "save_every", options.SaveEvery,
+            "needs a checkpoint folder: run the study with ./blairclip run, or set BlairClipContext.Checkpoints.Root");
+        Encoding.EncoderSettings.ValidateDevice(options.Device, options.Dtype);
         Options = options;
     }
 
@@ -99,22 +103,28 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         int seed = Options.Seed ?? Context.DeriveSeed("blair-clip");
         Context.Report.Set("blair_clip_text_image_pairs", textImage.Length);
         Context.Report.Set("blair_clip_next_item_pairs", nextItem.Length);
-        var trainer = new DualEncoderTrainer(Options, text, image, seed, Context.Progress);
-        var validator = Validation.Count == 0 ? null : new DualEncoderValidator(Context, trainer, Options, events, histories, Validation);
-        var (heads, curve) = trainer.Train(Options.TextImageWeight > 0 ? textImage : [], Options.NextItemWeight > 0 ? nextItem : [], validator, tower, vision);
-        if (validator?.BestStep is { } best) Context.Report.Set("blair_clip_best_step", best);
+        var device = new Device(Options.Device);
+        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, Options.ProjectionDim, seed, tower, vision);
         using (heads)
         {
-            var vectors = trainer.ItemVectors(heads, Options.Mode);
+            var features = new DualEncoderFeatures(heads, text, image, device);
+            using var objective = new DualEncoderObjective(features, Options, textImage, nextItem);
+            var validator = Validation.Count == 0 ? null : new DualEncoderValidator(Context, features, objective, Options, events, histories, Validation);
+            var fingerprint = $"{Options with { Seed = seed }}; items {items}, text_dim {text.Dimension}, image_dim {image.Dimension}, "
+                + $"text_image_pairs {textImage.Length}, next_item_pairs {nextItem.Length}, validation {Validation.Count}";
+            var outcome = new Trainer(Options.TrainerSettings(device), Context.Progress).Train(objective, seed, validator, Context.Checkpoints.Current, fingerprint);
+            if (outcome.BestStep is { } best) Context.Report.Set("blair_clip_best_step", best);
+            if (outcome.ResumedFrom is { } from) Context.Report.Set("blair_clip_resumed_from_step", from);
+            var vectors = features.ItemVectors(Options.Mode);
             var inner = new EmbeddingModel(
                 new EmbeddingRecommenderOptions { Mode = EmbeddingMode.Text, TextColumn = "blair_clip_" + Options.Mode.ToString().ToLowerInvariant(), Normalize = false },
                 [ItemMatrix.FromDense(Options.ProjectionDim, vectors)], [1f], []);
-            return new BlairClipModel(inner, Options.Mode, heads.text_projection.weight!.data<float>().ToArray(), heads.visual_projection.weight!.data<float>().ToArray(),
-                heads.logit_scale.item<float>(), text.Dimension, image.Dimension, curve)
+            return new BlairClipModel(inner, Options.Mode, TrainingCheckpoint.Values(heads.text_projection.weight!), TrainingCheckpoint.Values(heads.visual_projection.weight!),
+                heads.logit_scale.cpu().item<float>(), text.Dimension, image.Dimension, outcome.EpochLoss)
             {
                 TowerWeights = TrainedWeights(("text_tower.", tower), ("image_tower.", vision)),
-                Validation = validator?.Curve ?? [],
-                Throughput = trainer.Throughput,
+                Validation = outcome.Validation,
+                Throughput = (outcome.Steps, outcome.Samples, outcome.Seconds),
                 TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length,
             };
         }
@@ -125,7 +135,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
     {
         var weights = towers.Where(t => t.Tower is not null)
             .SelectMany(t => t.Tower!.named_parameters().Where(p => p.parameter.requires_grad)
-                .Select(p => (Key: t.Prefix + p.name, Value: (p.parameter.data<float>().ToArray(), p.parameter.shape))))
+                .Select(p => (Key: t.Prefix + p.name, Value: (TrainingCheckpoint.Values(p.parameter), p.parameter.shape))))
             .ToDictionary(p => p.Key, p => p.Value);
         return weights.Count == 0 ? null : weights;
     }

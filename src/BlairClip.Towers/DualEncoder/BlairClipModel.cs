@@ -1,3 +1,4 @@
+using BlairClip.Towers.Training;
 using System.Text.Json.Nodes;
 using BlairClip.ML.Core;
 using BlairClip.ML.Models;

@@ -1,3 +1,5 @@
+using BlairClip.Towers.Training;
+
 namespace BlairClip.Towers.DualEncoder;
 
 /// <summary>Which item vectors a trained dual encoder scores with.</summary>
@@ -9,15 +11,6 @@ public enum DualEncoderMode
     Image,
     /// <summary>Per item, the L2-normalised sum of its projected text and image vectors.</summary>
     Combined,
-}
-
-/// <summary>Learning-rate decay after the warm-up.</summary>
-public enum DecaySchedule
-{
-    /// <summary>Linear to 0 at the last step.</summary>
-    Linear,
-    /// <summary>Half cosine to 0 at the last step.</summary>
-    Cosine,
 }
 
 /// <summary>Options of <see cref="BlairClipEstimator"/>.</summary>
@@ -79,6 +72,22 @@ public sealed record BlairClipOptions
     public int EvalEvery { get; init; } = 0;
     /// <summary>(int) With a validation split: stop after this many evaluations without a better Recall@10 (0 = never stop early).</summary>
     public int Patience { get; init; } = 0;
+    /// <summary>(int) Write a checkpoint every N optimizer updates into the run's folder (0 = none); a run resumed with
+    /// <c>--resume</c> continues from the newest one exactly.</summary>
+    public int SaveEvery { get; init; } = 0;
+    /// <summary>(string) Where to train: cpu, cuda or cuda:N (CUDA needs a CUDA build, see README).</summary>
+    public string Device { get; init; } = TowerOptions.DefaultDevice;
+    /// <summary>(float32 | bf16) bf16 = bfloat16 autocast (matmuls in bf16; weights, optimizer state and the saved vectors
+    /// stay float32): for CUDA; it also runs on a CPU, slowly on most.</summary>
+    public TowerPrecision Dtype { get; init; } = TowerPrecision.Float32;
     /// <summary>(int?) Seed of initialisation and batch order; null = derived from the study seed.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>These options as the shared trainer's settings.</summary>
+    internal Training.TrainerSettings TrainerSettings(Device device) => new()
+    {
+        Name = "BLaIR-CLIP", SampleName = "pairs", Epochs = Epochs, LearningRate = LearningRate, WeightDecay = WeightDecay, WarmupRatio = WarmupRatio,
+        Schedule = Schedule, MaxGradNorm = MaxGradNorm, GradientAccumulation = GradientAccumulation, EvalEvery = EvalEvery,
+        Patience = Patience, SaveEvery = SaveEvery, Device = device, Precision = Dtype,
+    };
 }

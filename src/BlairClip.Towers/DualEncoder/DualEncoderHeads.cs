@@ -15,8 +15,6 @@ public sealed class DualEncoderHeads : nn.Module
     public readonly Parameter logit_scale;
 #pragma warning restore IDE1006
 
-    /// <param name="seed">Initialises the projections as <c>nn.Linear</c> does (uniform ±1/√fan_in) from its own
-    /// stream, not libtorch's process-wide generator, so that the same seed gives the same weights whatever else runs.</param>
     /// <summary>The trainable text tower (a RoBERTa/BLaIR encoder; null when the text modality is a frozen column).
     /// Registered as a submodule, so the optimizer sees its trainable parameters.</summary>
     public readonly Roberta.RobertaModel? text_tower;
@@ -24,6 +22,8 @@ public sealed class DualEncoderHeads : nn.Module
     /// <summary>The trainable image tower (a CLIP vision transformer; null when the image modality is a frozen column).</summary>
     public readonly Clip.ClipVisionTransformer? image_tower;
 
+    /// <param name="seed">Initialises the projections as <c>nn.Linear</c> does (uniform ±1/√fan_in) from its own
+    /// stream, not libtorch's process-wide generator, so that the same seed gives the same weights whatever else runs.</param>
     public DualEncoderHeads(long textDim, long imageDim, long projectionDim, int seed, Roberta.RobertaModel? textTower = null,
         Clip.ClipVisionTransformer? imageTower = null) : base(nameof(DualEncoderHeads))
     {

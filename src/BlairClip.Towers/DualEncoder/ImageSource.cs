@@ -25,9 +25,9 @@ internal sealed class ImageSource
     public int EncodeChunk => IsTower ? 16 : 1024;
 
     /// <summary>[items.Length, Dimension]: the column's rows, or the tower's pooled states (differentiable).</summary>
-    public Tensor Features(DualEncoderHeads heads, int[] items)
+    public Tensor Features(DualEncoderHeads heads, int[] items, Device device)
     {
-        if (_matrix is not null) return DualEncoderTrainer.Rows(_matrix, items);
+        if (_matrix is not null) return DualEncoderFeatures.Rows(_matrix, items, device);
         int per = _processor!.ValuesPerImage, h = _processor.Options.CropHeight, w = _processor.Options.CropWidth;
         var pixels = torch.zeros(items.Length, 3, h, w);
         var span = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(pixels.bytes);
@@ -50,6 +50,7 @@ internal sealed class ImageSource
                 else _processor.Normalize(black, slot);
             }
         }
+        if (device.type != DeviceType.CPU) pixels = pixels.to(device);
         var output = heads.image_tower!.forward(pixels);
         return output.pooler_output;
     }

@@ -29,9 +29,9 @@ internal sealed class TextSource
     public int EncodeChunk => IsTower ? 64 : 1024;
 
     /// <summary>[items.Length, Dimension]: the column's rows, or the tower's CLS states (differentiable).</summary>
-    public Tensor Features(DualEncoderHeads heads, int[] items)
+    public Tensor Features(DualEncoderHeads heads, int[] items, Device device)
     {
-        if (_matrix is not null) return DualEncoderTrainer.Rows(_matrix, items);
+        if (_matrix is not null) return DualEncoderFeatures.Rows(_matrix, items, device);
         var batch = _tokenizer!.EncodeBatch(items.Select(i => _texts![i]).ToArray());
         long[] shape = [batch.BatchSize, batch.Length];
         var ids = torch.tensor(batch.InputIds, shape);
@@ -41,6 +41,7 @@ internal sealed class TextSource
             ids = ids.narrow(1, 0, _maxLength);
             mask = mask.narrow(1, 0, _maxLength);
         }
+        if (device.type != DeviceType.CPU) { ids = ids.to(device); mask = mask.to(device); }
         var output = heads.text_tower!.forward(ids, mask);
         return output.last_hidden_state.select(1, 0);
     }

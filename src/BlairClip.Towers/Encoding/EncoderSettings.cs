@@ -12,12 +12,18 @@ internal static class EncoderSettings
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(inputColumn), "input_column", inputColumn, "must name a column");
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(outputColumn), "output_column", outputColumn, "must name a column");
         InvalidOptionException.Check(options.BatchSize > 0, "batch_size", options.BatchSize, "must be positive");
-        InvalidOptionException.Check(IsDevice(options.Device), "device", options.Device, "must be cpu, cuda or cuda:N");
-        InvalidOptionException.Check(Enum.IsDefined(options.Dtype), "dtype", (int)options.Dtype, "must be float32 or bf16");
-        // Checked with the study, before any data is loaded, rather than when the first tower is built.
-        InvalidOptionException.Check(!options.Device.StartsWith("cuda", StringComparison.Ordinal) || TowerRuntime.Backend == "cuda",
-            "device", options.Device,
-            "needs a CUDA build: " + TowerRuntime.CudaBuildHint);
+        ValidateDevice(options.Device, options.Dtype);
+    }
+
+    /// <summary>Checks the <c>device</c> and <c>dtype</c> options — with the study, before any data is loaded, rather
+    /// than when the first tower is built.</summary>
+    /// <exception cref="InvalidOptionException">Not cpu/cuda/cuda:N, CUDA on a CPU build, or an unknown dtype.</exception>
+    public static void ValidateDevice(string device, TowerPrecision dtype)
+    {
+        InvalidOptionException.Check(IsDevice(device), "device", device, "must be cpu, cuda or cuda:N");
+        InvalidOptionException.Check(Enum.IsDefined(dtype), "dtype", (int)dtype, "must be float32 or bf16");
+        InvalidOptionException.Check(!device.StartsWith("cuda", StringComparison.Ordinal) || TowerRuntime.Backend == "cuda",
+            "device", device, "needs a CUDA build: " + TowerRuntime.CudaBuildHint);
     }
 
     /// <summary>True for <c>cpu</c>, <c>cuda</c> and <c>cuda:N</c> (N a non-negative integer).</summary>

@@ -180,6 +180,6 @@ public sealed class BlairClipEstimatorTests
         bad[0] = float.NaN;
         var poisoned = data.With(new DenseColumn("T", TextDim, bad));
         FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 2 }).Fit(poisoned))
-            .Should().Throw<InvalidOperationException>().WithMessage("BLaIR-CLIP: the loss is NaN at step 0*");
+            .Should().Throw<BlairClip.Towers.Training.TrainingDivergedException>().WithMessage("BLaIR-CLIP: the loss is NaN at step 1 (epoch 1, batch 1)*");
     }
 }
