@@ -12,7 +12,7 @@ public sealed class BlairClipEstimatorTests
 {
     private const int Items = 60, TextDim = 24, ImageDim = 12;
 
-    private static (RecDataset Data, float[] Text, float[] Image) Catalog(int seed = 3)
+    internal static (RecDataset Data, float[] Text, float[] Image) Catalog(int seed = 3)
     {
         var rng = new Random(seed);
         float N() => (float)(rng.NextDouble() * 2 - 1);
@@ -36,7 +36,7 @@ public sealed class BlairClipEstimatorTests
         return (data, text, image);
     }
 
-    private static BlairClipOptions Options => new()
+    internal static BlairClipOptions Options => new()
     {
         TextColumn = "T", ImageColumn = "I", ProjectionDim = 8, Epochs = 40, BatchSize = 16, LearningRate = 0.01, Seed = 5,
     };

@@ -50,6 +50,32 @@ public sealed class BlairClipTowerTests
     }
 
     [Fact]
+    public void FineTuning_ResumedAfterACrash_EndsWithBitIdenticalTowerWeights()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "bc-tower-resume-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = Options with { Epochs = 3, SaveEvery = 2, TrainLastLayers = 1 };
+            var reference = new BlairClipContext().Recommenders.BlairClip(options with { SaveEvery = 0 }).Fit(Catalog());
+            var crashing = new BlairClipContext(progress: new CrashAfter(6));
+            crashing.Checkpoints.Root = dir;
+            FluentActions.Invoking(() => crashing.Recommenders.BlairClip(options).Fit(Catalog())).Should().Throw<Crash>();
+            var resuming = new BlairClipContext();
+            resuming.Checkpoints.Root = dir;
+            var resumed = resuming.Recommenders.BlairClip(options).Fit(Catalog());
+            resuming.Report.Get("blair_clip_resumed_from_step").Should().Be(4, "the crash came in batch 6; checkpoints were written after updates 2 and 4");
+            resumed.TowerWeights!.Keys.Should().BeEquivalentTo(reference.TowerWeights!.Keys);
+            foreach (var (key, (values, _)) in reference.TowerWeights!)
+                resumed.TowerWeights[key].Values.Should().Equal(values, $"{key} is bit-identical");
+            resumed.TextProjection.ToArray().Should().Equal(reference.TextProjection.ToArray());
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void FrozenTower_IsNotTrained_AndNotInTheOptimizer_LastLayersOnlyTrainsThose()
     {
         using var tower = RobertaModel.FromPretrained(Fixtures.TinyRoberta);
