@@ -1,5 +1,6 @@
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
+using BlairClip.ML.Experiments;
 using BlairClip.ML.Experiments.Yaml;
 
 namespace BlairClip.Cli.Commands;
@@ -14,8 +15,12 @@ internal static class Errors
         {
             return action();
         }
-        catch (Exception e) when (e is SpecException or DataFormatException or InvalidOptionException or SchemaMismatchException or InvalidDataException
-                                    or IOException or KeyNotFoundException or NotSupportedException or UnauthorizedAccessException)
+        catch (StudyStoppedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Expected(e.InnerException!) ? 2 : 1;
+        }
+        catch (Exception e) when (Expected(e))
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
@@ -28,4 +33,8 @@ internal static class Errors
             return 1;
         }
     }
+
+    /// <summary>A failure of the input or the environment, not a bug: its message is the whole report.</summary>
+    private static bool Expected(Exception e) => e is SpecException or DataFormatException or InvalidOptionException or SchemaMismatchException or InvalidDataException
+        or IOException or KeyNotFoundException or NotSupportedException or UnauthorizedAccessException or BlairClip.Towers.Training.TrainingDivergedException;
 }

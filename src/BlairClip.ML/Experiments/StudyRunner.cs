@@ -16,6 +16,10 @@ public sealed record StudyRunOptions
     /// <summary>Write exactly here (created; must be empty or absent unless <see cref="Force"/>). Null: results/&lt;name&gt;/&lt;yyyyMMdd-HHmmss&gt;/ under <see cref="ResultsRoot"/>.</summary>
     public string? OutputDirectory { get; init; }
     public bool Force { get; init; }
+    /// <summary>Continue this unfinished run folder (one a stopped run kept for resuming, or the hidden staging folder of a
+    /// killed one) with the same spec and overrides: trained models resume from their newest checkpoint, the others are
+    /// fitted again (same seed, same numbers), and the results are written into it.</summary>
+    public string? Resume { get; init; }
     /// <summary><c>key.path=value</c> overrides applied to the study before binding.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
     public string ResultsRoot { get; init; } = "results";
@@ -29,7 +33,9 @@ public sealed record StudyRunOutcome(StudyResult Result, string OutputDirectory,
 
 /// <summary>Runs a study: data stages once, then for each model fit → evaluate (shared evaluator) → save; then writes
 /// the tables, per-user results, model zips and run.json. Output is assembled in a hidden staging folder beside the
-/// target and renamed into place at the end, so an interrupted run leaves no half-written results.</summary>
+/// target and renamed into place at the end, so an interrupted run leaves no half-written results. A run whose models
+/// wrote checkpoints (<c>save_every</c>) is kept instead when it stops — at the output path, with <c>run.state.json</c> —
+/// and <see cref="StudyRunOptions.Resume"/> continues it exactly.</summary>
 public static class StudyRunner
 {
     public static StudyRunOutcome Run(string specPath, StudyRunOptions options)
@@ -39,10 +45,29 @@ public static class StudyRunner
         foreach (var o in options.Overrides) doc.ApplyOverride(o);
         var name = doc.Binder.Bind<StudySpec>(doc.Root, "").Name;
 
-        var output = Path.GetFullPath(options.OutputDirectory
-            ?? Path.Combine(options.ResultsRoot, ModelResult.FileStemOf(name), started.ToLocalTime().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !options.Force)
-            throw new IOException($"Output folder {output} is not empty; pass --force to replace it.");
+        if (options.Resume is not null && options.OutputDirectory is not null)
+            throw new IOException("--resume continues RUN_DIR in place and writes its results there; it cannot be combined with --output.");
+        RunState? resumed = null;
+        string output;
+        if (options.Resume is { } resumeDir)
+        {
+            resumeDir = Path.GetFullPath(resumeDir);
+            resumed = RunState.Read(resumeDir);
+            if (resumed.Fingerprint != RunState.Of(specPath, options.Overrides))
+                throw new IOException($"--resume {resumeDir}: it was started from {resumed.Spec} with other contents or other --set values; "
+                    + "resume it with the same spec file and the same --set options.");
+            // A killed run's staging folder finishes where that run was going; a kept folder finishes where it is.
+            output = IsStaging(resumeDir) ? resumed.Output : resumeDir;
+            if (output != resumeDir && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+                throw new IOException($"--resume {resumeDir}: its results would go to {output}, which is not empty now; move that folder away first.");
+        }
+        else
+        {
+            output = Path.GetFullPath(options.OutputDirectory
+                ?? Path.Combine(options.ResultsRoot, ModelResult.FileStemOf(name), started.ToLocalTime().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+            if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !options.Force)
+                throw new IOException($"Output folder {output} is not empty; pass --force to replace it.");
+        }
 
         var times = new StageTimes();
         var log = options.Log ?? TextWriter.Null;
@@ -52,9 +77,17 @@ public static class StudyRunner
         var spec = study.Spec;
         log.WriteLine($"data: {study.Data.Users.Count} users, {study.Data.Items.Count} items, {study.Split.Train.Count} training interactions, {study.Split.Test.Count} test users");
 
-        var staging = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.partial-{Environment.ProcessId}");
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
+        // A fresh staging name: one left by a killed process with the same id may hold checkpoints to resume.
+        var staging = Path.Combine(Path.GetDirectoryName(output)!, $"{StagingPrefix(output)}{Environment.ProcessId}");
+        for (int n = 2; Directory.Exists(staging) && staging != (options.Resume is null ? null : Path.GetFullPath(options.Resume)); n++)
+            staging = Path.Combine(Path.GetDirectoryName(output)!, $"{StagingPrefix(output)}{Environment.ProcessId}-{n}");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        if (options.Resume is null) Directory.CreateDirectory(staging);
+        else if (Path.GetFullPath(options.Resume) != staging) Directory.Move(Path.GetFullPath(options.Resume), staging);
+        var state = RunState.Running(specPath, options.Overrides, output);
+        state.Write(staging);
+        context.Checkpoints.Root = Path.Combine(staging, RunState.CheckpointsFolder);
+        log.WriteLine($"working in {staging} (renamed to {output} when the run completes; --resume it if this process is killed after checkpoints)");
         try
         {
             var evaluator = context.Evaluation.Ranking(spec.Evaluation);
@@ -85,7 +118,9 @@ public static class StudyRunner
                 var model = spec.Models[m];
                 var built = pipelines[m];
                 var fitWatch = Stopwatch.StartNew();
-                var chain = built.Pipeline.Fit(study.Train);
+                RecommenderPipelineModel chain;
+                using (context.Checkpoints.ForModel(ModelResult.FileStemOf(model.Name)))
+                    chain = built.Pipeline.Fit(study.Train);
                 double fit = fitWatch.Elapsed.TotalSeconds;
                 var evalWatch = Stopwatch.StartNew();
                 var evaluation = evaluator.Evaluate(chain.Recommender, study.Split.Test, study.TestHistories);
@@ -108,17 +143,37 @@ public static class StudyRunner
             ResultsWriter.WriteAll(result, staging, spec.Output.PerUser);
             RunManifest.Write(Path.Combine(staging, "run.json"), doc, study, results, resolved, started, context.Report);
 
+            // Only what this run created is removed: its checkpoints and its state file.
+            if (Directory.Exists(context.Checkpoints.Root)) Directory.Delete(context.Checkpoints.Root, recursive: true);
+            File.Delete(Path.Combine(staging, RunState.FileName));
             if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
-            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             Directory.Move(staging, output);
             return new StudyRunOutcome(result, output, times);
         }
-        catch
+        catch (Exception e)
         {
-            try { Directory.Delete(staging, recursive: true); } catch (IOException) { }
-            throw;
+            if (!RunState.HasCheckpoints(staging))
+            {
+                try { Directory.Delete(staging, recursive: true); } catch (IOException) { }
+                throw;
+            }
+            // Checkpoints were written: keep the folder (at the output path when that is free) for --resume.
+            string kept = staging;
+            try
+            {
+                (state with { Status = "stopped", Error = e.Message }).Write(staging);
+                if (!Directory.Exists(output)) { Directory.Move(staging, output); kept = output; }
+            }
+            catch (IOException) { }
+            throw new StudyStoppedException($"{e.Message}\nThe run stopped; its checkpoints are kept in {kept}. Continue it with:\n"
+                + $"  ./blairclip run {specPath}{string.Concat(options.Overrides.Select(o => $" --set {o}"))} --resume {kept}", e) { RunDirectory = kept };
         }
     }
+
+    /// <summary>The staging folder name's prefix for <paramref name="output"/>: <c>.NAME.partial-</c> (then the process id).</summary>
+    private static string StagingPrefix(string output) => $".{Path.GetFileName(output)}.partial-";
+
+    private static bool IsStaging(string folder) => Path.GetFileName(folder).StartsWith('.') && Path.GetFileName(folder).Contains(".partial-", StringComparison.Ordinal);
 
     /// <summary>Item titles in item index order (null where unknown).</summary>
     public static IReadOnlyList<string?> Titles(StudyData study)

@@ -22,8 +22,11 @@ public sealed class DualEncoderHeads : nn.Module
     /// <summary>The trainable image tower (a CLIP vision transformer; null when the image modality is a frozen column).</summary>
     public readonly Clip.ClipVisionTransformer? image_tower;
 
-    /// <param name="seed">Initialises the projections as <c>nn.Linear</c> does (uniform ±1/√fan_in) from its own
-    /// stream, not libtorch's process-wide generator, so that the same seed gives the same weights whatever else runs.</param>
+    /// <summary>Fresh heads for features of <paramref name="textDim"/> and <paramref name="imageDim"/> dimensions (the towers'
+    /// hidden sizes when <paramref name="textTower"/> / <paramref name="imageTower"/> are given) projected to
+    /// <paramref name="projectionDim"/>. <paramref name="seed"/> initialises the projections as <c>nn.Linear</c> does
+    /// (uniform ±1/√fan_in) from its own stream, not libtorch's process-wide generator, so that the same seed gives the
+    /// same weights whatever else runs.</summary>
     public DualEncoderHeads(long textDim, long imageDim, long projectionDim, int seed, Roberta.RobertaModel? textTower = null,
         Clip.ClipVisionTransformer? imageTower = null) : base(nameof(DualEncoderHeads))
     {

@@ -29,19 +29,3 @@ public sealed class TestFiles : IDisposable
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
     }
 }
-
-/// <summary>Paths inside the repository (tests may read data/samples, never ../shared).</summary>
-public static class RepoPaths
-{
-    /// <summary>The folder holding BlairClip.ML.sln, found by walking up from the test binaries.</summary>
-    public static string Root { get; } = FindRoot();
-
-    public static string AllBeauty => Path.Combine(Root, "data", "samples", "all-beauty");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BlairClip.ML.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"No BlairClip.ML.sln above {AppContext.BaseDirectory}.");
-    }
-}

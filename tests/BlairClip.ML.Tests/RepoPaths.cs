@@ -1,11 +1,14 @@
-namespace BlairClip.ML.Tests.Conformance;
+namespace BlairClip.ML.Tests;
 
-/// <summary>Locates the repository (the folder holding BlairClip.ML.sln) from the test binaries.</summary>
+/// <summary>Paths inside the repository (the folder holding BlairClip.ML.sln, found from the test binaries); tests may
+/// read data/samples, never ../shared.</summary>
 public static class RepoPaths
 {
     public static string Root { get; } = Find();
 
     public static string Samples(params string[] parts) => Path.Combine([Root, "data", "samples", .. parts]);
+
+    public static string AllBeauty => Samples("all-beauty");
 
     private static string Find()
     {
