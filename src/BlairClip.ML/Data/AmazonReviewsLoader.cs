@@ -17,6 +17,9 @@ public sealed record AmazonReviewsOptions
     /// <summary>(list of meta fields) Joined in this order into the item text: list fields' strings with single
     /// spaces, fields with one space; null, missing and empty fields are skipped.</summary>
     public IReadOnlyList<string> ItemText { get; init; } = ["title", "description", "features"];
+    /// <summary>(list of review fields) Joined in this order into each interaction's review text (e.g. [title, text]),
+    /// for models trained on reviews (BLaIR-CLIP's review objectives); empty = not loaded (no memory spent on it).</summary>
+    public IReadOnlyList<string> ReviewText { get; init; } = [];
     /// <summary>(error | skip) What a malformed line does.</summary>
     public BadLinePolicy OnBadLine { get; init; } = BadLinePolicy.Error;
     /// <summary>(path template, optional) Local image per item, see <see cref="ImagePathTemplate"/>.</summary>
@@ -143,16 +146,25 @@ public static class AmazonReviewsLoader
         if (names is not null) s.FirstLineFields = names;
     }
 
+    /// <summary>The review fields joined into the review text (none: not loaded).</summary>
+    private sealed class ReviewState(IReadOnlyList<string> fields)
+    {
+        public readonly byte[][] FieldNames = fields.Select(f => Encoding.UTF8.GetBytes(f)).ToArray();
+        public readonly TextJoiner[] FieldText = fields.Select(_ => new TextJoiner()).ToArray();
+        public readonly TextJoiner Text = new();
+        public char[] User = new char[64], Item = new char[64], Scratch = new char[64];
+    }
+
     private static void ReadReviews(AmazonReviewsOptions options, string path, LoadedDataBuilder builder)
     {
-        char[] user = new char[64], item = new char[64], scratch = new char[64];
+        var state = new ReviewState(options.ReviewText ?? []);
         using var lines = DataFile.OpenLines(path);
         while (lines.TryReadLine(out var line))
         {
             if (IsBlank(line)) continue;
             try
             {
-                ParseReviewLine(line, builder, ref user, ref item, ref scratch);
+                ParseReviewLine(line, builder, state);
             }
             catch (Exception e) when (JsonLine.IsLineError(e))
             {
@@ -162,20 +174,24 @@ public static class AmazonReviewsLoader
         }
     }
 
-    private static void ParseReviewLine(ReadOnlySpan<byte> line, LoadedDataBuilder builder,
-        ref char[] user, ref char[] item, ref char[] scratch)
+    private static void ParseReviewLine(ReadOnlySpan<byte> line, LoadedDataBuilder builder, ReviewState s)
     {
         var reader = JsonLine.StartObject(line);
         int userLength = -1, itemLength = -1;
         long timestamp = 0;
         bool hasTimestamp = false;
         float rating = float.NaN;
+        foreach (var t in s.FieldText) t.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals(UserId)) { reader.Read(); userLength = CopyId(ref reader, ref user, ref scratch, "user_id"); }
-            else if (reader.ValueTextEquals(ParentAsin)) { reader.Read(); itemLength = CopyId(ref reader, ref item, ref scratch, "parent_asin"); }
-            else if (reader.ValueTextEquals(TimestampField)) { reader.Read(); timestamp = JsonLine.Timestamp(ref reader, "timestamp", ref scratch); hasTimestamp = true; }
+            int field = -1;
+            for (int f = 0; f < s.FieldNames.Length; f++)
+                if (reader.ValueTextEquals(s.FieldNames[f])) { field = f; break; }
+            if (reader.ValueTextEquals(UserId)) { reader.Read(); userLength = CopyId(ref reader, ref s.User, ref s.Scratch, "user_id"); }
+            else if (reader.ValueTextEquals(ParentAsin)) { reader.Read(); itemLength = CopyId(ref reader, ref s.Item, ref s.Scratch, "parent_asin"); }
+            else if (reader.ValueTextEquals(TimestampField)) { reader.Read(); timestamp = JsonLine.Timestamp(ref reader, "timestamp", ref s.Scratch); hasTimestamp = true; }
             else if (reader.ValueTextEquals(RatingField)) { reader.Read(); rating = JsonLine.Rating(ref reader, "rating"); }
+            else if (field >= 0) { reader.Read(); JsonLine.AppendText(ref reader, s.FieldText[field], ref s.Scratch); }
             else { reader.Read(); reader.Skip(); }
         }
         JsonLine.EndLine(ref reader);
@@ -183,12 +199,19 @@ public static class AmazonReviewsLoader
         Require(itemLength, "parent_asin");
         if (!hasTimestamp) throw new LineProblem("missing required field 'timestamp'");
 
-        if (!builder.Items.TryGetIndex(item.AsSpan(0, itemLength), out int itemIndex))
+        if (!builder.Items.TryGetIndex(s.Item.AsSpan(0, itemLength), out int itemIndex))
         {
             builder.Report.Add("interactions_dropped_unknown_item");
             return;
         }
-        builder.AddEvent(user.AsSpan(0, userLength), itemIndex, timestamp, rating);
+        string? review = null;
+        if (s.FieldNames.Length > 0)
+        {
+            s.Text.Clear();
+            foreach (var t in s.FieldText) s.Text.Append(t);
+            review = s.Text.ToString();
+        }
+        builder.AddEvent(s.User.AsSpan(0, userLength), itemIndex, timestamp, rating, review);
     }
 
     private static int CopyId(ref Utf8JsonReader reader, ref char[] target, ref char[] scratch, string field)

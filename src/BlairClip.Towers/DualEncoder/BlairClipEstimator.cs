@@ -27,11 +27,22 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
     public BlairClipEstimator(BlairClipContext context, BlairClipOptions options, IDataView? items = null) : base(context, items)
     {
         InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.TextColumn), "text_column", options.TextColumn, "must name a column");
-        InvalidOptionException.Check(!string.IsNullOrWhiteSpace(options.ImageColumn), "image_column", options.ImageColumn, "must name a column");
+        bool noImage = options.ImageColumn is null && options.ImageTower is null;
+        InvalidOptionException.Check(options.ImageColumn is null || !string.IsNullOrWhiteSpace(options.ImageColumn), "image_column", options.ImageColumn, "must name a column, or be null (no image modality)");
+        InvalidOptionException.Check(!noImage || options.TextImageWeight == 0 && options.ReviewImageWeight == 0,
+            options.TextImageWeight > 0 ? "text_image_weight" : "review_image_weight", Math.Max(options.TextImageWeight, options.ReviewImageWeight),
+            "must be 0 without an image modality (image_column and image_tower are null)");
+        InvalidOptionException.Check(!noImage || options.Mode == DualEncoderMode.Text, "mode", options.Mode, "must be text without an image modality");
         InvalidOptionException.Check(options.ProjectionDim > 0, "projection_dim", options.ProjectionDim, "must be positive");
         InvalidOptionException.Check(options.TextImageWeight >= 0 && float.IsFinite(options.TextImageWeight), "text_image_weight", options.TextImageWeight, "must be zero or more");
         InvalidOptionException.Check(options.NextItemWeight >= 0 && float.IsFinite(options.NextItemWeight), "next_item_weight", options.NextItemWeight, "must be zero or more");
-        InvalidOptionException.Check(options.TextImageWeight > 0 || options.NextItemWeight > 0, "next_item_weight", options.NextItemWeight, "or text_image_weight must be positive (something must be trained)");
+        InvalidOptionException.Check(options.ReviewImageWeight >= 0 && float.IsFinite(options.ReviewImageWeight), "review_image_weight", options.ReviewImageWeight, "must be zero or more");
+        InvalidOptionException.Check(options.ReviewMetaWeight >= 0 && float.IsFinite(options.ReviewMetaWeight), "review_meta_weight", options.ReviewMetaWeight, "must be zero or more");
+        InvalidOptionException.Check(options.TextImageWeight > 0 || options.NextItemWeight > 0 || options.ReviewImageWeight > 0 || options.ReviewMetaWeight > 0,
+            "next_item_weight", options.NextItemWeight, "or text_image_weight, review_image_weight or review_meta_weight must be positive (something must be trained)");
+        InvalidOptionException.Check(options.ReviewImageWeight == 0 && options.ReviewMetaWeight == 0 || options.TextTower is not null,
+            options.ReviewMetaWeight > 0 ? "review_meta_weight" : "review_image_weight", Math.Max(options.ReviewMetaWeight, options.ReviewImageWeight),
+            "needs text_tower: the review texts are encoded by the text tower");
         InvalidOptionException.Check(options.Epochs >= 0, "epochs", options.Epochs, "must be zero or more");
         InvalidOptionException.Check(options.BatchSize >= 2, "batch_size", options.BatchSize, "must be at least 2 (in-batch negatives)");
         InvalidOptionException.Check(options.LearningRate > 0 && double.IsFinite(options.LearningRate), "learning_rate", options.LearningRate, "must be a positive number");
@@ -52,7 +63,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
     public BlairClipOptions Options { get; }
 
     protected override IReadOnlyList<string> ItemColumnsRead =>
-        [.. Options.TextTower is null ? [Options.TextColumn] : Array.Empty<string>(), .. Options.ImageTower is null ? [Options.ImageColumn] : Array.Empty<string>()];
+        [.. Options.TextTower is null ? [Options.TextColumn] : Array.Empty<string>(), .. Options.ImageTower is null && Options.ImageColumn is { } c ? [c] : Array.Empty<string>()];
 
     public override IRecommenderEstimator ForItems(IDataView items) => new BlairClipEstimator(Context, Options, items);
 
@@ -61,6 +72,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         var table = RequireItems(items);
         Roberta.RobertaModel? tower = null;
         TextSource text;
+        TextSource? reviews = null;
         if (Options.TextTower is { } towerDir)
         {
             var loaded = PretrainedTowers.LoadTextTower(Encoding.EncoderSettings.CheckpointDirectory(Context, towerDir)) as Roberta.RobertaTextTower
@@ -68,6 +80,11 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             tower = loaded.Model;
             Freeze(tower, Options.FreezeText, Options.TrainLastLayers);
             text = new TextSource(loaded.Tokenizer, DataViewColumns.Text(table, Options.TextInputColumn, "BlairClip"), tower.Config.hidden_size, Options.MaxSeqLength);
+            if (Options.ReviewImageWeight > 0 || Options.ReviewMetaWeight > 0)
+                reviews = new TextSource(loaded.Tokenizer, events.Review ?? throw new InvalidOptionException(
+                    Options.ReviewMetaWeight > 0 ? "review_meta_weight" : "review_image_weight", Math.Max(Options.ReviewMetaWeight, Options.ReviewImageWeight),
+                    "needs the reviews' texts, which the data did not load: set data.review_text (e.g. [title, text]) for Amazon data"),
+                    tower.Config.hidden_size, Options.MaxSeqLength);
         }
         else
         {
@@ -89,29 +106,40 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             image = new ImageSource(loaded.Processor, paths, vision.Config.hidden_size);
             present = paths.Select(p => p is null ? 0 : 1).ToArray();
         }
-        else
+        else if (Options.ImageColumn is { } imageColumn)
         {
-            var matrix = DataViewColumns.Vectors(table, Options.ImageColumn, "BlairClip");
+            var matrix = DataViewColumns.Vectors(table, imageColumn, "BlairClip");
             matrix.NormalizeRows();
             image = new ImageSource(matrix);
-            var flag = ItemFeatureLoader.PresenceColumn(Options.ImageColumn);
+            var flag = ItemFeatureLoader.PresenceColumn(imageColumn);
             present = table.Schema.GetColumnOrNull(flag) is not null ? DataViewColumns.Int32(table, flag, "BlairClip") : null;
+        }
+        else
+        {
+            image = ImageSource.None;
+            present = new int[items];  // no item has an image: no text_image or review_image pairs
         }
 
         var textImage = TextImagePairs(events, items, present);
         var nextItem = NextItemPairs(events, histories.UserCount);
+        var (reviewImage, reviewMeta) = reviews is null ? ([], []) : ReviewPairs(events, present);
         int seed = Options.Seed ?? Context.DeriveSeed("blair-clip");
         Context.Report.Set("blair_clip_text_image_pairs", textImage.Length);
         Context.Report.Set("blair_clip_next_item_pairs", nextItem.Length);
+        if (reviews is not null)
+        {
+            Context.Report.Set("blair_clip_review_image_pairs", reviewImage.Length);
+            Context.Report.Set("blair_clip_review_meta_pairs", reviewMeta.Length);
+        }
         var device = new Device(Options.Device);
-        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, Options.ProjectionDim, seed, tower, vision);
+        var heads = new DualEncoderHeads(text.Dimension, image.Dimension, Options.ProjectionDim, seed, tower, vision, Options.TextMlp);
         using (heads)
         {
-            var features = new DualEncoderFeatures(heads, text, image, device);
-            using var objective = new DualEncoderObjective(features, Options, textImage, nextItem);
+            var features = new DualEncoderFeatures(heads, text, image, device, reviews);
+            using var objective = new DualEncoderObjective(features, Options, new DualEncoderPairs(textImage, nextItem, reviewImage, reviewMeta));
             var validator = Validation.Count == 0 ? null : new DualEncoderValidator(Context, features, objective, Options, events, histories, Validation);
             var fingerprint = $"{Options with { Seed = seed }}; items {items}, text_dim {text.Dimension}, image_dim {image.Dimension}, "
-                + $"text_image_pairs {textImage.Length}, next_item_pairs {nextItem.Length}, validation {Validation.Count}";
+                + $"pairs {textImage.Length}/{nextItem.Length}/{reviewImage.Length}/{reviewMeta.Length}, validation {Validation.Count}";
             var outcome = new Trainer(Options.TrainerSettings(device), Context.Progress).Train(objective, seed, validator, Context.Checkpoints.Current, fingerprint);
             if (outcome.BestStep is { } best) Context.Report.Set("blair_clip_best_step", best);
             if (outcome.ResumedFrom is { } from) Context.Report.Set("blair_clip_resumed_from_step", from);
@@ -122,15 +150,16 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             return new BlairClipModel(inner, Options.Mode, TrainingCheckpoint.Values(heads.text_projection.weight!), TrainingCheckpoint.Values(heads.visual_projection.weight!),
                 heads.logit_scale.cpu().item<float>(), text.Dimension, image.Dimension, outcome.EpochLoss)
             {
-                TowerWeights = TrainedWeights(("text_tower.", tower), ("image_tower.", vision)),
+                TrainedWeights = TrainedWeights(("text_tower.", tower), ("image_tower.", vision), ("heads.text_mlp.", heads.text_mlp)),
                 Validation = outcome.Validation,
                 Throughput = (outcome.Steps, outcome.Samples, outcome.Seconds),
-                TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length,
+                TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length, ReviewPairs = reviewImage.Length + reviewMeta.Length,
             };
         }
     }
 
-    /// <summary>The trained (requires_grad) parameters of the towers, keyed by prefix + checkpoint key; null when none.</summary>
+    /// <summary>The trained (requires_grad) parameters of the towers and the text MLP, keyed by prefix + checkpoint key;
+    /// null when none.</summary>
     private static IReadOnlyDictionary<string, (float[] Values, long[] Shape)>? TrainedWeights(params (string Prefix, nn.Module? Tower)[] towers)
     {
         var weights = towers.Where(t => t.Tower is not null)
@@ -157,6 +186,14 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         var seen = new bool[items];
         foreach (var i in events.Item) seen[i] = true;
         return Enumerable.Range(0, items).Where(i => seen[i] && (present is null || present[i] != 0)).Select(i => (i, i)).ToArray();
+    }
+
+    /// <summary>(training event, its item) for every training review with text: all of them for <c>review_meta</c>, those
+    /// whose item has an image for <c>review_image</c>.</summary>
+    internal static ((int A, int B)[] ReviewImage, (int A, int B)[] ReviewMeta) ReviewPairs(Interactions events, int[]? present)
+    {
+        var meta = Enumerable.Range(0, events.Count).Where(k => !string.IsNullOrWhiteSpace(events.Review![k])).Select(k => (k, events.Item[k])).ToArray();
+        return (meta.Where(p => present is null || present[p.Item2] != 0).ToArray(), meta);
     }
 
     /// <summary>(item t, item t+1) of each user's training events in time order (ties in file order), repeats skipped.</summary>

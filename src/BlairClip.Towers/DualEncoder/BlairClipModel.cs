@@ -13,7 +13,8 @@ namespace BlairClip.Towers.DualEncoder;
 /// properties <c>blair_clip.mode</c>, <c>.text_dim</c>, <c>.image_dim</c>, <c>.projection_dim</c>, <c>.logit_scale</c>,
 /// <c>.epoch_loss</c> (array) and tensors <c>heads.text_projection</c> F32 [projection_dim, text_dim],
 /// <c>heads.visual_projection</c> F32 [projection_dim, image_dim]; with fine-tuned towers, their trained parameters as
-/// <c>text_tower.&lt;checkpoint key&gt;</c> / <c>image_tower.&lt;checkpoint key&gt;</c> F32.</para></summary>
+/// <c>text_tower.&lt;checkpoint key&gt;</c> / <c>image_tower.&lt;checkpoint key&gt;</c> F32; with <c>text_mlp</c>,
+/// <c>heads.text_mlp.weight</c> F32 [text_dim, text_dim] and <c>heads.text_mlp.bias</c> F32 [text_dim].</para></summary>
 [ModelEntry("BlairClip", 1)]
 public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
 {
@@ -40,9 +41,9 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
     public ReadOnlySpan<float> TextProjection => _textProjection;
     /// <summary>[projection_dim, image_dim] row-major.</summary>
     public ReadOnlySpan<float> VisualProjection => _visualProjection;
-    /// <summary>The fine-tuned towers' trained parameters, keyed <c>text_tower.&lt;key&gt;</c> / <c>image_tower.&lt;key&gt;</c>
-    /// (null when no tower was trained).</summary>
-    public IReadOnlyDictionary<string, (float[] Values, long[] Shape)>? TowerWeights { get; init; }
+    /// <summary>The trained parameters besides the projections: the fine-tuned towers', keyed <c>text_tower.&lt;key&gt;</c> /
+    /// <c>image_tower.&lt;key&gt;</c>, and the text MLP's, <c>heads.text_mlp.weight</c>/<c>.bias</c> (null when there are none).</summary>
+    public IReadOnlyDictionary<string, (float[] Values, long[] Shape)>? TrainedWeights { get; init; }
     /// <summary>The validation curve (empty without a validation split): one point per evaluation.</summary>
     public IReadOnlyList<ValidationPoint> Validation { get; init; } = [];
     /// <summary>Fit statistics (not saved): optimizer steps, training pairs processed and the seconds the steps took.</summary>
@@ -51,6 +52,8 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
     public int TextImagePairs { get; init; }
     /// <inheritdoc cref="TextImagePairs"/>
     public int NextItemPairs { get; init; }
+    /// <inheritdoc cref="TextImagePairs"/>
+    public int ReviewPairs { get; init; }
 
     public override int ItemCount => _inner.ItemCount;
     public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores) => _inner.Score(queries, scores);
@@ -62,8 +65,8 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
         context.Properties["blair_clip"] = Report();
         context.Tensors.Add<float>("heads.text_projection", _textProjection, ProjectionDim, TextDim)
             .Add<float>("heads.visual_projection", _visualProjection, ProjectionDim, ImageDim);
-        if (TowerWeights is not null)
-            foreach (var (name, (values, shape)) in TowerWeights)
+        if (TrainedWeights is not null)
+            foreach (var (name, (values, shape)) in TrainedWeights)
                 context.Tensors.Add<float>(name, values, shape);
     }
 
@@ -114,11 +117,12 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
             var loss = (p["epoch_loss"] as JsonArray ?? []).Select(n => n is null ? float.NaN : n.GetValue<float>()).ToArray();
             var validation = (p["validation"] as JsonArray ?? []).Select(n => new ValidationPoint(
                 (int)n!["step"]!, (double?)n["train_loss"] ?? double.NaN, (double?)n["loss"] ?? double.NaN, (double?)n["recall_at_10"] ?? double.NaN)).ToArray();
-            var tower = context.Tensors.Tensors.Where(t => t.Name.StartsWith("text_tower.", StringComparison.Ordinal) || t.Name.StartsWith("image_tower.", StringComparison.Ordinal)).ToList();
+            var tower = context.Tensors.Tensors.Where(t => t.Name.StartsWith("text_tower.", StringComparison.Ordinal) || t.Name.StartsWith("image_tower.", StringComparison.Ordinal)
+                || t.Name.StartsWith("heads.text_mlp.", StringComparison.Ordinal)).ToList();
             return new BlairClipModel(inner, mode, text, visual, (float)p["logit_scale"]!, textDim, imageDim, loss)
             {
                 Validation = validation,
-                TowerWeights = tower.Count == 0 ? null : tower.ToDictionary(t => t.Name, t => (context.Tensors.Get<float>(t.Name), t.Shape)),
+                TrainedWeights = tower.Count == 0 ? null : tower.ToDictionary(t => t.Name, t => (context.Tensors.Get<float>(t.Name), t.Shape)),
             };
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException)

@@ -36,16 +36,26 @@ public sealed record BlairClipOptions
     public string ImageInputColumn { get; init; } = "ImagePath";
     /// <summary>(bool) With <c>image_tower</c>: keep its weights fixed.</summary>
     public bool FreezeVision { get; init; } = false;
-    /// <summary>(string) Image modality: a vector item column (e.g. precomputed MobileNet features), frozen. Items whose
-    /// presence flag (<c>COLUMN_present</c>) is 0 are left out of text–image pairs.</summary>
-    public string ImageColumn { get; init; } = "image_features";
+    /// <summary>(string?) Image modality: a vector item column (e.g. precomputed MobileNet features), frozen. Items whose
+    /// presence flag (<c>COLUMN_present</c>) is 0 are left out of text–image pairs. Null (and no <c>image_tower</c>): no
+    /// image modality — text-only training (BLaIR's review ↔ meta, next_item over the text vectors), <c>mode: text</c>.</summary>
+    public string? ImageColumn { get; init; } = "image_features";
     /// <summary>(int) Dimension of the shared space both projections map to.</summary>
     public int ProjectionDim { get; init; } = 512;
     /// <summary>(float) Weight of the item text ↔ item image InfoNCE (0 = off).</summary>
     public float TextImageWeight { get; init; } = 1f;
     /// <summary>(float) Weight of the next-item InfoNCE: the combined vector of a user's training item t ↔ item t+1 (0 = off).</summary>
     public float NextItemWeight { get; init; } = 1f;
-    /// <summary>(int) Passes over the larger pair set.</summary>
+    /// <summary>(float) Weight of the review ↔ item image InfoNCE: a training review's text (through <c>text_tower</c>) ↔
+    /// its item's image (0 = off; needs <c>text_tower</c> and the data's review texts).</summary>
+    public float ReviewImageWeight { get; init; } = 0f;
+    /// <summary>(float) Weight of the review ↔ item meta text InfoNCE, BLaIR's own objective (0 = off; needs
+    /// <c>text_tower</c> and the data's review texts, e.g. Amazon's <c>data.review_text: [title, text]</c>).</summary>
+    public float ReviewMetaWeight { get; init; } = 0f;
+    /// <summary>(bool) A SimCSE-style MLP (dense + tanh, trained with the heads) on the text features before the text
+    /// projection.</summary>
+    public bool TextMlp { get; init; } = false;
+    /// <summary>(int) Passes over the largest pair set.</summary>
     public int Epochs { get; init; } = 30;
     /// <summary>(int) Pairs per objective per step (the in-batch negatives).</summary>
     public int BatchSize { get; init; } = 256;

@@ -6,13 +6,17 @@ namespace BlairClip.Towers.DualEncoder;
 /// <summary>The dual encoder as an item encoder: the heads over the text and image sources, on one device. Gives the
 /// projected text, image and combined vectors of any items (differentiable while training) and, after training, every
 /// item's vector in a mode.</summary>
-internal sealed class DualEncoderFeatures(DualEncoderHeads heads, TextSource text, ImageSource image, Device device)
+/// <param name="reviews">The training events' review texts through the text tower (null: no review objectives).</param>
+internal sealed class DualEncoderFeatures(DualEncoderHeads heads, TextSource text, ImageSource image, Device device, TextSource? reviews = null)
 {
     public DualEncoderHeads Heads => heads;
     public int Items => text.Rows;
 
     /// <summary>normalize(text_projection(text features)) of <paramref name="items"/>.</summary>
     public Tensor Text(int[] items) => heads.Text(text.Features(heads, items, device));
+
+    /// <summary>normalize(text_projection(text features)) of training events' review texts (rows of the training events).</summary>
+    public Tensor Review(int[] events) => heads.Text((reviews ?? throw new InvalidOperationException("No review texts were given.")).Features(heads, events, device));
 
     /// <summary>normalize(visual_projection(image features)) of <paramref name="items"/>.</summary>
     public Tensor Image(int[] items) => heads.Image(image.Features(heads, items, device));

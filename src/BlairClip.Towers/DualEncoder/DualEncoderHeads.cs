@@ -22,13 +22,16 @@ public sealed class DualEncoderHeads : nn.Module
     /// <summary>The trainable image tower (a CLIP vision transformer; null when the image modality is a frozen column).</summary>
     public readonly Clip.ClipVisionTransformer? image_tower;
 
+    /// <summary>The SimCSE-style MLP (dense + tanh) on the text features before <see cref="text_projection"/> (null: none).</summary>
+    public readonly Linear? text_mlp;
+
     /// <summary>Fresh heads for features of <paramref name="textDim"/> and <paramref name="imageDim"/> dimensions (the towers'
     /// hidden sizes when <paramref name="textTower"/> / <paramref name="imageTower"/> are given) projected to
     /// <paramref name="projectionDim"/>. <paramref name="seed"/> initialises the projections as <c>nn.Linear</c> does
     /// (uniform ±1/√fan_in) from its own stream, not libtorch's process-wide generator, so that the same seed gives the
     /// same weights whatever else runs.</summary>
     public DualEncoderHeads(long textDim, long imageDim, long projectionDim, int seed, Roberta.RobertaModel? textTower = null,
-        Clip.ClipVisionTransformer? imageTower = null) : base(nameof(DualEncoderHeads))
+        Clip.ClipVisionTransformer? imageTower = null, bool textMlp = false) : base(nameof(DualEncoderHeads))
     {
         text_tower = textTower;
         image_tower = imageTower;
@@ -37,23 +40,31 @@ public sealed class DualEncoderHeads : nn.Module
         visual_projection = nn.Linear(imageDim, projectionDim, hasBias: false);
         Initialise(text_projection, rng);
         Initialise(visual_projection, rng);
+        if (textMlp)
+        {
+            text_mlp = nn.Linear(textDim, textDim, hasBias: true);
+            Initialise(text_mlp, rng);
+        }
         logit_scale = nn.Parameter(torch.tensor((float)Training.ContrastiveLoss.InitialLogitScale));
         RegisterComponents();
     }
 
+    /// <summary>Weight and bias uniform in ±1/√fan_in, as <c>nn.Linear</c>'s default initialisation.</summary>
     private static void Initialise(Linear layer, Random rng)
     {
-        var w = layer.weight!;
-        double bound = 1 / Math.Sqrt(w.shape[1]);
-        var values = new float[w.numel()];
-        for (int k = 0; k < values.Length; k++) values[k] = (float)((rng.NextDouble() * 2 - 1) * bound);
-        using var _ = torch.no_grad();
-        using var init = torch.tensor(values, w.shape);
-        w.copy_(init);
+        double bound = 1 / Math.Sqrt(layer.weight!.shape[1]);
+        foreach (var p in layer.bias is null ? [layer.weight] : new[] { layer.weight, layer.bias })
+        {
+            var values = new float[p.numel()];
+            for (int k = 0; k < values.Length; k++) values[k] = (float)((rng.NextDouble() * 2 - 1) * bound);
+            using var _ = torch.no_grad();
+            using var init = torch.tensor(values, p.shape);
+            p.copy_(init);
+        }
     }
 
-    /// <summary>normalize(text_projection(x)), [B, projection_dim].</summary>
-    public Tensor Text(Tensor x) => F.normalize(text_projection.call(x), dim: 1);
+    /// <summary>normalize(text_projection(x)) — with the MLP, normalize(text_projection(tanh(text_mlp(x)))) — [B, projection_dim].</summary>
+    public Tensor Text(Tensor x) => F.normalize(text_projection.call(text_mlp is null ? x : torch.tanh(text_mlp.call(x))), dim: 1);
 
     /// <summary>normalize(visual_projection(x)), [B, projection_dim].</summary>
     public Tensor Image(Tensor x) => F.normalize(visual_projection.call(x), dim: 1);

@@ -2,52 +2,64 @@ using BlairClip.Towers.Training;
 
 namespace BlairClip.Towers.DualEncoder;
 
+/// <summary>The training pairs of each objective (A, B): item ↔ item for <c>text_image</c> and <c>next_item</c>; training
+/// event ↔ its item for the review objectives (A indexes the training events' review texts).</summary>
+internal sealed record DualEncoderPairs((int A, int B)[] TextImage, (int A, int B)[] NextItem, (int A, int B)[] ReviewImage, (int A, int B)[] ReviewMeta);
+
 /// <summary>The dual encoder's training objective for the shared <see cref="Trainer"/>: each batch sums the weighted
 /// symmetric InfoNCE (<see cref="ContrastiveLoss"/>) of every enabled objective's batch of pairs — <c>text_image</c>
-/// (item text ↔ the same item's image) and <c>next_item</c> (combined vector of item t ↔ item t+1, a target repeated
-/// in a batch never its own negative). An epoch is as many batches as the larger pair set has (the smaller one's
-/// batches repeat); pairs are reshuffled every epoch from the trainer's seeded stream; a last batch of one pair (no
-/// negatives) is skipped.</summary>
+/// (item text ↔ the same item's image), <c>next_item</c> (combined vector of item t ↔ item t+1), <c>review_image</c>
+/// (a training review's text ↔ its item's image) and <c>review_meta</c> (a review's text ↔ its item's meta text: BLaIR's
+/// own objective). Wherever the B side is an item id, an item repeated in a batch is never its own negative. An epoch
+/// is as many batches as the largest pair set has (the smaller ones' batches repeat); pairs are reshuffled every epoch
+/// from the trainer's seeded stream, in the order above; a last batch of one pair (no negatives) is skipped.</summary>
 internal sealed class DualEncoderObjective : ITrainingObjective, IDisposable
 {
     private readonly DualEncoderFeatures _features;
     private readonly int _batchSize;
-    private readonly (int A, int B)[] _textImage, _nextItem;
-    private readonly Scalar _textImageWeight, _nextItemWeight;
-    private (int A, int B)[] _ti = [], _ni = [];
+    private readonly Term[] _terms;
 
-    public DualEncoderObjective(DualEncoderFeatures features, BlairClipOptions options, (int A, int B)[] textImage, (int A, int B)[] nextItem)
+    /// <summary>One weighted objective: its pairs, this epoch's order of them, and its loss of a batch (A rows, B rows).</summary>
+    private sealed class Term((int A, int B)[] pairs, float weight, Func<int[], int[], Tensor> loss) : IDisposable
+    {
+        // An explicit Scalar, alive as long as the objective (see NoGcRegion).
+        private readonly Scalar _weight = ((double)weight).ToScalar();
+        public (int A, int B)[] Pairs { get; } = weight > 0 ? pairs : [];
+        public (int A, int B)[] Epoch { get; set; } = [];
+        public Tensor Loss(int[] a, int[] b) => loss(a, b).mul(_weight);
+        public void Dispose() => _weight.Dispose();
+    }
+
+    public DualEncoderObjective(DualEncoderFeatures features, BlairClipOptions options, DualEncoderPairs pairs)
     {
         _features = features; _batchSize = options.BatchSize;
-        _textImage = options.TextImageWeight > 0 ? textImage : [];
-        _nextItem = options.NextItemWeight > 0 ? nextItem : [];
-        // Explicit Scalars, alive as long as the objective (see NoGcRegion).
-        _textImageWeight = ((double)options.TextImageWeight).ToScalar();
-        _nextItemWeight = ((double)options.NextItemWeight).ToScalar();
+        var scale = features.Heads.logit_scale;
+        _terms =
+        [
+            new(pairs.TextImage, options.TextImageWeight, (a, b) => ContrastiveLoss.Symmetric(features.Text(a), features.Image(b), scale)),
+            new(pairs.NextItem, options.NextItemWeight, NextItemLoss),
+            new(pairs.ReviewImage, options.ReviewImageWeight, (a, b) => ContrastiveLoss.Symmetric(features.Review(a), features.Image(b), scale, Keys(b))),
+            new(pairs.ReviewMeta, options.ReviewMetaWeight, (a, b) => ContrastiveLoss.Symmetric(features.Review(a), features.Text(b), scale, Keys(b))),
+        ];
     }
 
     public nn.Module Module => _features.Heads;
-    public int BatchesPerEpoch => Math.Max(Batches(_textImage.Length), Batches(_nextItem.Length));
+    public int BatchesPerEpoch => _terms.Max(t => Batches(t.Pairs.Length));
 
     public void BeginEpoch(int epoch, Random rng)
     {
-        _ti = Shuffled(_textImage, rng);
-        _ni = Shuffled(_nextItem, rng);
+        foreach (var t in _terms) t.Epoch = Shuffled(t.Pairs, rng);
     }
 
     public (Tensor Loss, long Samples)? Loss(int batch)
     {
         Tensor? loss = null;
         long samples = 0;
-        if (Batch(_ti, batch) is { } p)
+        foreach (var t in _terms)
         {
+            if (Batch(t.Epoch, batch) is not { } p) continue;
             samples += p.A.Length;
-            loss = ContrastiveLoss.Symmetric(_features.Text(p.A), _features.Image(p.B), _features.Heads.logit_scale).mul(_textImageWeight);
-        }
-        if (Batch(_ni, batch) is { } q)
-        {
-            samples += q.A.Length;
-            var term = NextItemLoss(q.A, q.B).mul(_nextItemWeight);
+            var term = t.Loss(p.A, p.B);
             loss = loss is null ? term : loss + term;
         }
         return loss is null ? null : (loss, samples);
@@ -70,12 +82,15 @@ internal sealed class DualEncoderObjective : ITrainingObjective, IDisposable
         return batches == 0 ? double.NaN : sum / batches;
     }
 
-    private Tensor NextItemLoss(int[] a, int[] b)
+    private Tensor NextItemLoss(int[] a, int[] b) =>
+        ContrastiveLoss.Symmetric(_features.Combined(a), _features.Combined(b), _features.Heads.logit_scale, Keys(b));
+
+    /// <summary>The item ids of a batch's B side, as the loss's keys (on the heads' device).</summary>
+    private Tensor Keys(int[] items)
     {
-        var heads = _features.Heads;
-        var keys = torch.tensor(b.Select(i => (long)i).ToArray());
-        if (heads.logit_scale.device_type != DeviceType.CPU) keys = keys.to(heads.logit_scale.device);
-        return ContrastiveLoss.Symmetric(_features.Combined(a), _features.Combined(b), heads.logit_scale, keys);
+        var keys = torch.tensor(items.Select(i => (long)i).ToArray());
+        var device = _features.Heads.logit_scale.device;
+        return device.type == DeviceType.CPU ? keys : keys.to(device);
     }
 
     private int Batches(int pairs) => pairs < 2 ? 0 : (pairs + _batchSize - 1) / _batchSize;
@@ -102,7 +117,6 @@ internal sealed class DualEncoderObjective : ITrainingObjective, IDisposable
 
     public void Dispose()
     {
-        _textImageWeight.Dispose();
-        _nextItemWeight.Dispose();
+        foreach (var t in _terms) t.Dispose();
     }
 }

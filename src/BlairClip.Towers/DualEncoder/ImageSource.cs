@@ -15,6 +15,12 @@ internal sealed class ImageSource
 
     public ImageSource(ItemMatrix matrix) { _matrix = matrix; Dimension = matrix.Dimension; }
 
+    private ImageSource() { Dimension = 1; }
+
+    /// <summary>No image modality: one feature that is always zero, so the (bias-free) image projection is the zero vector
+    /// and the combined vector is the text one. (One rather than none: libtorch cannot initialise a zero-width layer.)</summary>
+    public static ImageSource None { get; } = new();
+
     public ImageSource(ClipImageProcessor processor, string?[] paths, int hiddenSize)
     {
         _processor = processor; _paths = paths; Dimension = hiddenSize;
@@ -28,6 +34,7 @@ internal sealed class ImageSource
     public Tensor Features(DualEncoderHeads heads, int[] items, Device device)
     {
         if (_matrix is not null) return DualEncoderFeatures.Rows(_matrix, items, device);
+        if (_processor is null) return torch.zeros(items.Length, 1, device: device);
         int per = _processor!.ValuesPerImage, h = _processor.Options.CropHeight, w = _processor.Options.CropWidth;
         var pixels = torch.zeros(items.Length, 3, h, w);
         var span = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(pixels.bytes);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
+using BlairClip.ML.Split;
 using BlairClip.ML.Tests.Conformance;
 using FluentAssertions;
 using Xunit.Abstractions;
@@ -45,6 +46,27 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
         TestColumns.TextValues(data.ItemTable, ItemColumns.Title).ToArray().Should().Equal("Red Lipstick", "Beard Oil", "");
         TestColumns.TextValues(data.ItemTable, ItemColumns.ImagePath).ToArray().Should().Equal("", "", "");
         data.Report.Get("items_without_interactions").Should().Be(1);
+    }
+
+    [Fact]
+    public void Load_ReviewText_JoinsTheNamedFieldsPerEvent_AndFilterAndSplitKeepThemAligned()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl",
+            """{"user_id": "u1", "parent_asin": "B2", "timestamp": 20, "title": "Great oil", "text": "Smells of cedar."}""",
+            """{"user_id": "u2", "parent_asin": "A1", "timestamp": 10, "title": "", "text": ["Too", "dark"]}""",
+            """{"user_id": "u1", "parent_asin": "A1", "timestamp": 30, "text": "Lasts all day."}""",
+            """{"user_id": "u1", "parent_asin": "C3", "timestamp": 40}""",
+            """{"user_id": "u2", "parent_asin": "B2", "timestamp": 50, "title": "ok", "text": null}""");
+        Load(f).Events.Review.Should().BeNull("review texts are loaded only when asked for");
+        var data = Load(f, with: o => o with { ReviewText = ["title", "text"] });
+        data.Events.Review.Should().Equal("Great oil Smells of cedar.", "Too dark", "Lasts all day.", "", "ok");
+
+        // Leave-one-out keeps each training event's own review: u1's last (C3, no text) and u2's last (B2) are held out.
+        var split = new BlairClipContext().Data.LeaveOneOut(data);
+        split.Train.Review.Should().Equal("Great oil Smells of cedar.", "Too dark", "Lasts all day.");
+        split.Train.Item.Should().Equal(1, 0, 0);
     }
 
     [Fact]

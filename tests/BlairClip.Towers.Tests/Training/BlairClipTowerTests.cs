@@ -36,21 +36,21 @@ public sealed class BlairClipTowerTests
     {
         var model = new BlairClipContext().Recommenders.BlairClip(Options).Fit(Catalog());
         model.EpochLoss[^1].Should().BeLessThan(model.EpochLoss[0]);
-        model.TowerWeights.Should().NotBeNull();
+        model.TrainedWeights.Should().NotBeNull();
         using var original = RobertaModel.FromPretrained(Fixtures.TinyRoberta);
         var key = "encoder.layer.1.output.dense.weight";
         var before = original.named_parameters().Single(p => p.name == key).parameter.data<float>().ToArray();
-        model.TowerWeights!["text_tower." + key].Values.Should().NotEqual(before, "the tower itself was trained");
+        model.TrainedWeights!["text_tower." + key].Values.Should().NotEqual(before, "the tower itself was trained");
         model.TextDim.Should().Be(original.Config.hidden_size);
 
         // Truncated to 3 tokens ("<s> a colour"), the kinds and numbers are cut off: different vectors, still trains.
         var truncated = new BlairClipContext().Recommenders.BlairClip(Options with { MaxSeqLength = 3, Epochs = 2 }).Fit(Catalog());
         truncated.EpochLoss.Should().OnlyContain(l => float.IsFinite(l));
-        truncated.TowerWeights!["text_tower." + key].Values.Should().NotEqual(model.TowerWeights!["text_tower." + key].Values);
+        truncated.TrainedWeights!["text_tower." + key].Values.Should().NotEqual(model.TrainedWeights!["text_tower." + key].Values);
     }
 
     [Fact]
-    public void FineTuning_ResumedAfterACrash_EndsWithBitIdenticalTowerWeights()
+    public void FineTuning_ResumedAfterACrash_EndsWithBitIdenticalTrainedWeights()
     {
         var dir = Path.Combine(Path.GetTempPath(), "bc-tower-resume-" + Guid.NewGuid().ToString("N"));
         try
@@ -64,15 +64,52 @@ public sealed class BlairClipTowerTests
             resuming.Checkpoints.Root = dir;
             var resumed = resuming.Recommenders.BlairClip(options).Fit(Catalog());
             resuming.Report.Get("blair_clip_resumed_from_step").Should().Be(4, "the crash came in batch 6; checkpoints were written after updates 2 and 4");
-            resumed.TowerWeights!.Keys.Should().BeEquivalentTo(reference.TowerWeights!.Keys);
-            foreach (var (key, (values, _)) in reference.TowerWeights!)
-                resumed.TowerWeights[key].Values.Should().Equal(values, $"{key} is bit-identical");
+            resumed.TrainedWeights!.Keys.Should().BeEquivalentTo(reference.TrainedWeights!.Keys);
+            foreach (var (key, (values, _)) in reference.TrainedWeights!)
+                resumed.TrainedWeights[key].Values.Should().Equal(values, $"{key} is bit-identical");
             resumed.TextProjection.ToArray().Should().Equal(reference.TextProjection.ToArray());
         }
         finally
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The catalog with a review per training event that names its item's colour and kind in other words.</summary>
+    private static RecDataset WithReviews(RecDataset data)
+    {
+        var train = data.Train;
+        var reviews = train.Item.Select(i => { int n = int.Parse(data.Items[i][1..]); return $"i love this {Kinds[n % 5]}, so {Colours[n % 6]}"; }).ToArray();
+        return new RecDataset(data.Users, data.Items, data.ItemTable, new Interactions(train.User, train.Item, train.Timestamp, train.Rating, reviews));
+    }
+
+    [Fact]
+    public void ReviewObjectives_TrainTheTowerOnReviewTexts_AndNeedTheTowerAndTheReviews()
+    {
+        var data = WithReviews(Catalog());
+        var context = new BlairClipContext();
+        var model = context.Recommenders.BlairClip(Options with { TextImageWeight = 0, NextItemWeight = 0, ReviewMetaWeight = 1, ReviewImageWeight = 0.5f }).Fit(data);
+        model.EpochLoss[^1].Should().BeLessThan(model.EpochLoss[0], "review ↔ meta and review ↔ image InfoNCE fall");
+        context.Report.Get("blair_clip_review_meta_pairs").Should().Be(data.Train.Count);
+        context.Report.Get("blair_clip_review_image_pairs").Should().Be(data.Train.Count, "every item has image features");
+        model.TrainedWeights.Should().NotBeNull("the reviews trained the tower");
+
+        FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(new BlairClipOptions { ImageColumn = "I", ReviewMetaWeight = 1 }))
+            .Should().Throw<InvalidOptionException>().Where(e => e.Option == "review_meta_weight" && e.Message.Contains("needs text_tower"));
+        FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(Options with { ReviewImageWeight = 1 }).Fit(Catalog()))
+            .Should().Throw<InvalidOptionException>().Where(e => e.Option == "review_image_weight" && e.Message.Contains("data.review_text"));
+    }
+
+    [Fact]
+    public void TextMlp_IsTrainedWithTheHeads_AndRidesInTheZip()
+    {
+        var model = new BlairClipContext().Recommenders.BlairClip(Options with { FreezeText = true, TextMlp = true }).Fit(Catalog());
+        model.EpochLoss[^1].Should().BeLessThan(model.EpochLoss[0]);
+        model.TrainedWeights!.Keys.Should().BeEquivalentTo(["heads.text_mlp.weight", "heads.text_mlp.bias"], "the tower is frozen; the MLP trains");
+        using var heads = new DualEncoderHeads(16, 11, 8, seed: 1, textMlp: true);
+        BlairClip.Towers.Training.ParameterGroups.NoDecayOnBiasAndNorm(heads, 0.01).SelectMany(g => g.Parameters).Should().HaveCount(5);
+        var reloaded = EstimatorConformance.Check(new BlairClipContext().Recommenders.BlairClip(Options with { FreezeText = true, TextMlp = true, Epochs = 2 }), Catalog(), TinyData.Small());
+        ((BlairClipModel)reloaded.Recommender).TrainedWeights!.Should().ContainKey("heads.text_mlp.weight");
     }
 
     [Fact]
@@ -90,7 +127,7 @@ public sealed class BlairClipTowerTests
         trainable.Count.Should().BeLessThan(all);
 
         var frozen = new BlairClipContext().Recommenders.BlairClip(Options with { FreezeText = true, Epochs = 2 }).Fit(Catalog());
-        frozen.TowerWeights.Should().BeNull("a frozen tower is not saved as fine-tuned weights");
+        frozen.TrainedWeights.Should().BeNull("a frozen tower is not saved as fine-tuned weights");
     }
 
     [Fact]
@@ -103,14 +140,14 @@ public sealed class BlairClipTowerTests
         var options = Options with { ImageTower = Fixtures.TinyClip, Epochs = 2, BatchSize = 6 };
         var model = new BlairClipContext().Recommenders.BlairClip(options).Fit(data);
         model.EpochLoss.Should().HaveCount(2).And.OnlyContain(l => float.IsFinite(l));
-        model.TowerWeights!.Keys.Should().Contain(k => k.StartsWith("image_tower.")).And.Contain(k => k.StartsWith("text_tower."));
+        model.TrainedWeights!.Keys.Should().Contain(k => k.StartsWith("image_tower.")).And.Contain(k => k.StartsWith("text_tower."));
         using var original = BlairClip.Towers.Clip.ClipVisionModelWithProjection.FromPretrained(Fixtures.TinyClip);
-        var (name, trained) = model.TowerWeights!.First(p => p.Key.StartsWith("image_tower.") && p.Key.EndsWith(".weight") && p.Key.Contains("mlp"));
+        var (name, trained) = model.TrainedWeights!.First(p => p.Key.StartsWith("image_tower.") && p.Key.EndsWith(".weight") && p.Key.Contains("mlp"));
         var before = original.vision_model.named_parameters().Single(p => "image_tower." + p.name == name).parameter.data<float>().ToArray();
         trained.Values.Should().NotEqual(before, "the vision tower itself was trained");
 
         var frozen = new BlairClipContext().Recommenders.BlairClip(options with { FreezeVision = true, FreezeText = true, Epochs = 1 }).Fit(data);
-        frozen.TowerWeights.Should().BeNull();
+        frozen.TrainedWeights.Should().BeNull();
     }
 
     [Fact]
@@ -119,6 +156,6 @@ public sealed class BlairClipTowerTests
         var data = Catalog();
         var reloaded = EstimatorConformance.Check(new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 2 }), data, TinyData.Small());
         var back = (BlairClipModel)reloaded.Recommender;
-        back.TowerWeights.Should().NotBeNull().And.ContainKey("text_tower.encoder.layer.1.output.dense.weight", "the fine-tuned tower rides in the zip");
+        back.TrainedWeights.Should().NotBeNull().And.ContainKey("text_tower.encoder.layer.1.output.dense.weight", "the fine-tuned tower rides in the zip");
     }
 }

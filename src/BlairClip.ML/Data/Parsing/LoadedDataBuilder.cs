@@ -15,6 +15,7 @@ internal sealed class LoadedDataBuilder
     private readonly List<int> _user = new(), _item = new();
     private readonly List<long> _timestamp = new();
     private readonly List<float> _rating = new();
+    private List<string>? _review;
 
     /// <summary>Adds an item row; false (nothing added) when the id is already present.</summary>
     public bool TryAddItem(ReadOnlySpan<char> id, string title, string text)
@@ -34,13 +35,17 @@ internal sealed class LoadedDataBuilder
         return Items.Count - 1;
     }
 
-    /// <summary>Adds an event; <paramref name="item"/> is an index into <see cref="Items"/>.</summary>
-    public void AddEvent(ReadOnlySpan<char> user, int item, long timestamp, float rating)
+    /// <summary>Adds an event; <paramref name="item"/> is an index into <see cref="Items"/>. Give
+    /// <paramref name="review"/> for every event or for none.</summary>
+    public void AddEvent(ReadOnlySpan<char> user, int item, long timestamp, float rating, string? review = null)
     {
+        if (review is not null && _user.Count == 0) _review = [];
+        if ((review is null) != (_review is null)) throw new InvalidOperationException("Review texts must be given for every event or for none.");
         _user.Add(Users.GetOrAdd(user));
         _item.Add(item);
         _timestamp.Add(timestamp);
         _rating.Add(rating);
+        _review?.Add(review!);
     }
 
     public int EventCount => _user.Count;
@@ -91,7 +96,7 @@ internal sealed class LoadedDataBuilder
             .AddText(ItemColumns.Title, titles)
             .AddText(ItemColumns.Text, texts)
             .AddText(ItemColumns.ImagePath, imagePaths);
-        var events = new Interactions(_user.ToArray(), item, _timestamp.ToArray(), _rating.ToArray());
+        var events = new Interactions(_user.ToArray(), item, _timestamp.ToArray(), _rating.ToArray(), _review?.ToArray());
         Report.Set("users", Users.Count);
         Report.Set("items", idArray.Length);
         Report.Set("interactions", events.Count);
