@@ -167,6 +167,9 @@ public sealed class EmbeddingModel : RecommenderTransformer
     public override int ItemCount => _matrices[0].Rows;
     /// <summary>Number of item matrices scored (1 except in mode concat).</summary>
     public int Modalities => _matrices.Length;
+
+    /// <summary>The item vectors of modality <paramref name="k"/>.</summary>
+    internal ItemMatrix Matrix(int k) => _matrices[k];
     /// <summary>Item indices scored −∞ (<c>missing: skip</c>).</summary>
     public ReadOnlySpan<int> SkippedItems => _skipped;
 

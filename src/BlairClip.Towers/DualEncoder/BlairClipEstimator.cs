@@ -144,6 +144,8 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             if (outcome.BestStep is { } best) Context.Report.Set("blair_clip_best_step", best);
             if (outcome.ResumedFrom is { } from) Context.Report.Set("blair_clip_resumed_from_step", from);
             var vectors = features.ItemVectors(Options.Mode);
+            var modes = image == ImageSource.None ? [DualEncoderMode.Text] : Enum.GetValues<DualEncoderMode>();
+            var others = modes.Where(m => m != Options.Mode).ToDictionary(m => m, features.ItemVectors);
             var inner = new EmbeddingModel(
                 new EmbeddingRecommenderOptions { Mode = EmbeddingMode.Text, TextColumn = "blair_clip_" + Options.Mode.ToString().ToLowerInvariant(), Normalize = false },
                 [ItemMatrix.FromDense(Options.ProjectionDim, vectors)], [1f], []);
@@ -151,6 +153,9 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
                 heads.logit_scale.cpu().item<float>(), text.Dimension, image.Dimension, outcome.EpochLoss)
             {
                 TrainedWeights = TrainedWeights(("text_tower.", tower), ("image_tower.", vision), ("heads.text_mlp.", heads.text_mlp)),
+                OtherModes = others,
+                TextTower = Options.TextTower is { } t ? Encoding.CheckpointReference.Of(Encoding.EncoderSettings.CheckpointDirectory(Context, t)) : null,
+                ImageTower = Options.ImageTower is { } v ? Encoding.CheckpointReference.Of(Encoding.EncoderSettings.CheckpointDirectory(Context, v)) : null,
                 Validation = outcome.Validation,
                 Throughput = (outcome.Steps, outcome.Samples, outcome.Seconds),
                 TextImagePairs = textImage.Length, NextItemPairs = nextItem.Length, ReviewPairs = reviewImage.Length + reviewMeta.Length,

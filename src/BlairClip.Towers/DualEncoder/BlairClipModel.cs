@@ -14,7 +14,9 @@ namespace BlairClip.Towers.DualEncoder;
 /// <c>.epoch_loss</c> (array) and tensors <c>heads.text_projection</c> F32 [projection_dim, text_dim],
 /// <c>heads.visual_projection</c> F32 [projection_dim, image_dim]; with fine-tuned towers, their trained parameters as
 /// <c>text_tower.&lt;checkpoint key&gt;</c> / <c>image_tower.&lt;checkpoint key&gt;</c> F32; with <c>text_mlp</c>,
-/// <c>heads.text_mlp.weight</c> F32 [text_dim, text_dim] and <c>heads.text_mlp.bias</c> F32 [text_dim].</para></summary>
+/// <c>heads.text_mlp.weight</c> F32 [text_dim, text_dim] and <c>heads.text_mlp.bias</c> F32 [text_dim]; the other modes'
+/// item vectors as <c>item_vectors.text</c> / <c>.image</c> / <c>.combined</c> F32 [items, projection_dim]; properties
+/// <c>.text_tower</c> / <c>.image_tower</c> {path, sha256} when trained from checkpoints.</para></summary>
 [ModelEntry("BlairClip", 1)]
 public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
 {
@@ -44,6 +46,21 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
     /// <summary>The trained parameters besides the projections: the fine-tuned towers', keyed <c>text_tower.&lt;key&gt;</c> /
     /// <c>image_tower.&lt;key&gt;</c>, and the text MLP's, <c>heads.text_mlp.weight</c>/<c>.bias</c> (null when there are none).</summary>
     public IReadOnlyDictionary<string, (float[] Values, long[] Shape)>? TrainedWeights { get; init; }
+    /// <summary>Every item's vectors in the other modes ([items, projection_dim] row-major), computed once after training
+    /// (text and image only with an image modality): what a query in another modality is compared with.</summary>
+    public IReadOnlyDictionary<DualEncoderMode, float[]> OtherModes { get; init; } = new Dictionary<DualEncoderMode, float[]>();
+    /// <summary>The text tower checkpoint the model was trained from (null: a frozen text column).</summary>
+    public Encoding.CheckpointReference? TextTower { get; init; }
+    /// <summary>The CLIP checkpoint whose vision tower the model was trained from (null: a frozen image column or none).</summary>
+    public Encoding.CheckpointReference? ImageTower { get; init; }
+
+    /// <summary>Every item's vectors in <paramref name="mode"/>, [items, projection_dim] row-major.</summary>
+    /// <exception cref="KeyNotFoundException">The model has no such vectors (the image modes of a text-only model).</exception>
+    public float[] ItemVectors(DualEncoderMode mode) => mode == Mode ? _inner.Matrix(0).ToDense()
+        : OtherModes.TryGetValue(mode, out var v) ? v : throw new KeyNotFoundException($"This BLaIR-CLIP model has no {Name(mode)} item vectors (no image modality).");
+
+    private static string Name(DualEncoderMode mode) => mode.ToString().ToLowerInvariant();
+
     /// <summary>The validation curve (empty without a validation split): one point per evaluation.</summary>
     public IReadOnlyList<ValidationPoint> Validation { get; init; } = [];
     /// <summary>Fit statistics (not saved): optimizer steps, training pairs processed and the seconds the steps took.</summary>
@@ -68,6 +85,8 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
         if (TrainedWeights is not null)
             foreach (var (name, (values, shape)) in TrainedWeights)
                 context.Tensors.Add<float>(name, values, shape);
+        foreach (var (mode, values) in OtherModes)
+            context.Tensors.Add<float>("item_vectors." + Name(mode), values, ItemCount, ProjectionDim);
     }
 
     /// <summary>The epoch losses and the validation curve (run.json <c>models[].training</c>).</summary>
@@ -96,7 +115,13 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
         ["logit_scale"] = LogitScale,
         ["epoch_loss"] = new JsonArray(EpochLoss.Select(l => Finite(l)).ToArray()),
         ["validation"] = ValidationJson(),
+        ["text_tower"] = Reference(TextTower),
+        ["image_tower"] = Reference(ImageTower),
     };
+
+    private static JsonObject? Reference(Encoding.CheckpointReference? r) => r is null ? null : new() { ["path"] = r.Path, ["sha256"] = r.Sha256 };
+
+    private static Encoding.CheckpointReference? Reference(JsonNode? n) => n is null ? null : new((string)n["path"]!, (string)n["sha256"]!);
 
     /// <summary>JSON has no NaN: a non-finite value is written as null.</summary>
     private static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
@@ -119,8 +144,15 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
                 (int)n!["step"]!, (double?)n["train_loss"] ?? double.NaN, (double?)n["loss"] ?? double.NaN, (double?)n["recall_at_10"] ?? double.NaN)).ToArray();
             var tower = context.Tensors.Tensors.Where(t => t.Name.StartsWith("text_tower.", StringComparison.Ordinal) || t.Name.StartsWith("image_tower.", StringComparison.Ordinal)
                 || t.Name.StartsWith("heads.text_mlp.", StringComparison.Ordinal)).ToList();
+            var others = Enum.GetValues<DualEncoderMode>().Where(m => m != mode && context.Tensors.Tensors.Any(t => t.Name == "item_vectors." + Name(m)))
+                .ToDictionary(m => m, m => context.Tensors.Get<float>("item_vectors." + Name(m)));
+            if (others.Values.Any(v => v.Length != (long)inner.ItemCount * projection))
+                throw new InvalidDataException($"{context.Entry}: item_vectors tensors do not match {inner.ItemCount} items × projection_dim {projection}.");
             return new BlairClipModel(inner, mode, text, visual, (float)p["logit_scale"]!, textDim, imageDim, loss)
             {
+                OtherModes = others,
+                TextTower = Reference(p["text_tower"]),
+                ImageTower = Reference(p["image_tower"]),
                 Validation = validation,
                 TrainedWeights = tower.Count == 0 ? null : tower.ToDictionary(t => t.Name, t => (context.Tensors.Get<float>(t.Name), t.Shape)),
             };

@@ -11,7 +11,15 @@ namespace BlairClip.Towers.Encoding;
 /// weights the embeddings came from without the embeddings needing it.</summary>
 /// <param name="Path">Absolute folder path at encoding time.</param>
 /// <param name="Sha256">Lower-case hex SHA-256 over the weight files.</param>
-public sealed record CheckpointReference(string Path, string Sha256);
+public sealed record CheckpointReference(string Path, string Sha256)
+{
+    /// <summary>The reference of the checkpoint folder <paramref name="dir"/> (made absolute; its weights hashed).</summary>
+    public static CheckpointReference Of(string dir)
+    {
+        var full = System.IO.Path.GetFullPath(dir);
+        return new(full, CheckpointFingerprint.WeightsSha256(full));
+    }
+}
 
 /// <summary>Content hashes of a Hugging Face checkpoint folder: what identifies the weights (for the embedding cache
 /// key and the saved model's checkpoint reference) and the preprocessing files.</summary>

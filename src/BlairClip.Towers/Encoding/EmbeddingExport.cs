@@ -28,7 +28,7 @@ public static class EmbeddingExport
         IProgressReporter? progress, Func<string, TowerOptions, ITextTower> loadTower)
     {
         var lines = ReadLines(textsFile);
-        var checkpoint = Reference(checkpointDir);
+        var checkpoint = CheckpointReference.Of(checkpointDir);
         using var tower = loadTower(checkpoint.Path, options);
         var values = new float[lines.Length * tower.Dimension];
         using (var task = (progress ?? NullProgress.Instance).Start("encode texts", lines.Length))
@@ -63,7 +63,7 @@ public static class EmbeddingExport
             if (line.Length == 0) throw new InvalidDataException($"{imagesFile} line {i + 1}: empty line; expected an image path.");
             paths[i] = Path.GetFullPath(Path.Combine(folder, line));
         }
-        var checkpoint = Reference(checkpointDir);
+        var checkpoint = CheckpointReference.Of(checkpointDir);
         using var tower = loadTower(checkpoint.Path, options);
         int perImage = tower.Processor.ValuesPerImage;
         var values = new float[lines.Length * tower.Dimension];
@@ -89,11 +89,6 @@ public static class EmbeddingExport
         return lines.Length > 0 ? lines : throw new InvalidDataException($"{file}: no lines to encode (expected one item per line).");
     }
 
-    private static CheckpointReference Reference(string checkpointDir)
-    {
-        var dir = Path.GetFullPath(checkpointDir);
-        return new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
-    }
 
     private static EmbeddingExportResult Write(string output, string tower, string input, CheckpointReference checkpoint,
         TowerOptions options, float[] values, int rows, int dimension)

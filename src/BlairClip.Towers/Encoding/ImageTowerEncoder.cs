@@ -77,7 +77,7 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         var column = DataViewColumns.Text(input, Options.InputColumn, nameof(ImageTowerEncoder));
         var itemIds = DataViewColumns.Text(input, RecDataset.ItemIdColumn, nameof(ImageTowerEncoder));
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
-        var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
+        var checkpoint = CheckpointReference.Of(dir);
         var key = CheckpointFingerprint.Key("image", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype.Name());
         var cache = Options.Cache ? new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key) : null;
         bool black = Options.MissingImage == MissingImagePolicy.Black;

@@ -83,7 +83,7 @@ public sealed class TextTowerEncoder : IEstimator<TowerEmbeddings>
         DataViewColumns.Require(input.Schema, Options.InputColumn, nameof(TextTowerEncoder), ColumnKind.Text);
         var itemIds = DataViewColumns.Text(input, RecDataset.ItemIdColumn, nameof(TextTowerEncoder));
         var dir = EncoderSettings.CheckpointDirectory(Context, Options.Checkpoint);
-        var checkpoint = new CheckpointReference(dir, CheckpointFingerprint.WeightsSha256(dir));
+        var checkpoint = CheckpointReference.Of(dir);
         var key = CheckpointFingerprint.Key("text", checkpoint.Sha256, CheckpointFingerprint.FilesSha256(dir, PreprocessingFiles), Options.Dtype.Name());
         var cache = Options.Cache ? new EmbeddingCache(EncoderSettings.CacheDirectory(Context, Options.CacheDir), key) : null;
 

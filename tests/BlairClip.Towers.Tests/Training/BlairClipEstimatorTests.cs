@@ -106,9 +106,18 @@ public sealed class BlairClipEstimatorTests
     [Fact]
     public void Conformance_ZipRoundTrip_AndFreshMLContext_IdenticalScores()
     {
-        var (data, _, _) = Catalog();
+        var (data, text, image) = Catalog();
         var reloaded = EstimatorConformance.Check(new BlairClipContext().Recommenders.BlairClip(Options with { Epochs = 3 }), data, TinyData.Small());
-        ((BlairClipModel)reloaded.Recommender).EpochLoss.Should().HaveCount(3);
+        var model = (BlairClipModel)reloaded.Recommender;
+        model.EpochLoss.Should().HaveCount(3);
+        // Every mode's item vectors ride in the zip: text and image are normalize(W · normalize(x)) of the saved heads.
+        model.OtherModes.Keys.Should().BeEquivalentTo([DualEncoderMode.Text, DualEncoderMode.Image]);
+        model.ItemVectors(DualEncoderMode.Text).Should().Equal(Project(model.TextProjection, text, TextDim, model.ProjectionDim).SelectMany(v => v),
+            (a, b) => Math.Abs(a - b) < 1e-5f);
+        model.ItemVectors(DualEncoderMode.Image).Should().Equal(Project(model.VisualProjection, image, ImageDim, model.ProjectionDim).SelectMany(v => v),
+            (a, b) => Math.Abs(a - b) < 1e-5f);
+        model.ItemVectors(DualEncoderMode.Combined).Should().HaveCount(Items * model.ProjectionDim);
+        model.TextTower.Should().BeNull("trained from frozen columns");
     }
 
     [Fact]

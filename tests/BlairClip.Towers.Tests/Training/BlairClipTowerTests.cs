@@ -93,7 +93,13 @@ public sealed class BlairClipTowerTests
         context.Report.Get("blair_clip_review_meta_pairs").Should().Be(data.Train.Count);
         context.Report.Get("blair_clip_review_image_pairs").Should().Be(data.Train.Count, "every item has image features");
         model.TrainedWeights.Should().NotBeNull("the reviews trained the tower");
+        model.TextTower!.Path.Should().Be(Path.GetFullPath(Fixtures.TinyRoberta), "the zip names the checkpoint it was trained from");
 
+        var textOnly = new BlairClipContext().Recommenders.BlairClip(Options with { ImageColumn = null, Mode = DualEncoderMode.Text, TextImageWeight = 0, Epochs = 2 }).Fit(data);
+        textOnly.OtherModes.Should().BeEmpty("a model without an image modality has only text vectors");
+        FluentActions.Invoking(() => textOnly.ItemVectors(DualEncoderMode.Image)).Should().Throw<KeyNotFoundException>();
+        FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(Options with { ImageColumn = null }))
+            .Should().Throw<InvalidOptionException>().Which.Option.Should().Be("text_image_weight");
         FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(new BlairClipOptions { ImageColumn = "I", ReviewMetaWeight = 1 }))
             .Should().Throw<InvalidOptionException>().Where(e => e.Option == "review_meta_weight" && e.Message.Contains("needs text_tower"));
         FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(Options with { ReviewImageWeight = 1 }).Fit(Catalog()))
