@@ -1,5 +1,6 @@
 using BlairClip.ML.Experiments;
 using BlairClip.ML.Tests;
+using BlairClip.ML.Tests.Data;
 using FluentAssertions;
 
 namespace BlairClip.Towers.Tests.Training;
@@ -8,18 +9,15 @@ namespace BlairClip.Towers.Tests.Training;
 /// tiny RoBERTa tower on BLaIR's review ↔ meta objective, text only, through the study runner.</summary>
 public sealed class BlairReviewStudyTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "bc-blair-reviews-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFiles _files = new();
+    private string Dir => _files.Dir;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public void AllBeautyReviews_TrainTheTextTower_AndTheModelIsEvaluated()
     {
-        Directory.CreateDirectory(_dir);
-        var spec = Path.Combine(_dir, "study.yaml");
+        var spec = Path.Combine(Dir, "study.yaml");
         File.WriteAllText(spec, $"""
             name: blair-reviews
             seed: 2
@@ -37,7 +35,7 @@ public sealed class BlairReviewStudyTests : IDisposable
                 params: {"{"} text_tower: {Fixtures.TinyRoberta}, epochs: 2, batch_size: 32, max_seq_length: 24, learning_rate: 0.001, projection_dim: 16 {"}"}
             output: {"{"} save_models: true, per_user: false {"}"}
             """);
-        var outcome = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = Path.Combine(_dir, "out") });
+        var outcome = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = Path.Combine(Dir, "out") });
 
         var runJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outcome.OutputDirectory, "run.json")))!;
         var text = runJson.ToJsonString();

@@ -1,5 +1,6 @@
 using BlairClip.ML.Experiments;
 using BlairClip.ML.Tests;
+using BlairClip.ML.Tests.Data;
 using FluentAssertions;
 
 namespace BlairClip.Towers.Tests.Training;
@@ -8,25 +9,22 @@ namespace BlairClip.Towers.Tests.Training;
 /// crashes mid-training, keeps its folder, and the resumed run writes exactly the results of an uninterrupted one.</summary>
 public sealed class StudyResumeTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "bc-study-resume-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFiles _files = new();
+    private string Dir => _files.Dir;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _files.Dispose();
 
     private string WriteStudy()
     {
-        Directory.CreateDirectory(_dir);
         string[] colours = ["red", "blue", "green", "black"], kinds = ["dress", "shirt", "shoe"];
         var items = Enumerable.Range(0, 24).ToArray();
-        File.WriteAllLines(Path.Combine(_dir, "items.csv"), ["id,title", .. items.Select(i => $"p{i},{colours[i % 4]} {kinds[i % 3]}")]);
-        File.WriteAllLines(Path.Combine(_dir, "features.csv"), ["id,a,b,c,d,e,f,g", .. items.Select(i =>
+        File.WriteAllLines(Path.Combine(Dir, "items.csv"), ["id,title", .. items.Select(i => $"p{i},{colours[i % 4]} {kinds[i % 3]}")]);
+        File.WriteAllLines(Path.Combine(Dir, "features.csv"), ["id,a,b,c,d,e,f,g", .. items.Select(i =>
             $"p{i},{string.Join(',', Enumerable.Range(0, 7).Select(k => k == i % 4 || k == 4 + i % 3 ? "1" : "0.1"))}")]);
-        File.WriteAllLines(Path.Combine(_dir, "interactions.csv"), ["user,item,ts", .. Enumerable.Range(0, 16).SelectMany(u =>
+        File.WriteAllLines(Path.Combine(Dir, "interactions.csv"), ["user,item,ts", .. Enumerable.Range(0, 16).SelectMany(u =>
             Enumerable.Range(0, 5).Select(t => $"u{u},p{(u + 2 * t) % 24},{t}"))]);
         var pipeline = Path.Combine(RepoPaths.Root, "pipelines", "blair-clip.yaml");
-        var spec = Path.Combine(_dir, "study.yaml");
+        var spec = Path.Combine(Dir, "study.yaml");
         File.WriteAllText(spec, $"""
             name: resume
             seed: 4
@@ -51,9 +49,9 @@ public sealed class StudyResumeTests : IDisposable
     public void CrashedRun_IsKept_AndResumeWritesTheUninterruptedResults()
     {
         var spec = WriteStudy();
-        var reference = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = Path.Combine(_dir, "reference") });
+        var reference = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = Path.Combine(Dir, "reference") });
 
-        var output = Path.Combine(_dir, "run");
+        var output = Path.Combine(Dir, "run");
         var stopped = FluentActions.Invoking(() => StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = output, Progress = new CrashAfter(9, "BLaIR-CLIP") }))
             .Should().Throw<StudyStoppedException>().Which;
         stopped.RunDirectory.Should().Be(output, "the kept folder takes the output path");
@@ -64,7 +62,7 @@ public sealed class StudyResumeTests : IDisposable
 
         FluentActions.Invoking(() => StudyRunner.Run(spec, new StudyRunOptions { Resume = output, Overrides = ["seed=5"] }))
             .Should().Throw<IOException>().WithMessage("*same spec file and the same --set*");
-        FluentActions.Invoking(() => StudyRunner.Run(spec, new StudyRunOptions { Resume = output, OutputDirectory = _dir + "/x" }))
+        FluentActions.Invoking(() => StudyRunner.Run(spec, new StudyRunOptions { Resume = output, OutputDirectory = Dir + "/x" }))
             .Should().Throw<IOException>().WithMessage("--resume*cannot be combined with --output*");
 
         var resumed = StudyRunner.Run(spec, new StudyRunOptions { Resume = output });
@@ -83,12 +81,12 @@ public sealed class StudyResumeTests : IDisposable
     public void FailedRun_WithoutCheckpoints_LeavesNothing()
     {
         var spec = WriteStudy();
-        var output = Path.Combine(_dir, "run");
+        var output = Path.Combine(Dir, "run");
         FluentActions.Invoking(() => StudyRunner.Run(spec, new StudyRunOptions
         {
             OutputDirectory = output, Progress = new CrashAfter(3, "BLaIR-CLIP"), Overrides = ["models.BLaIR-CLIP.params.save_every=0"],
         })).Should().Throw<Crash>("without checkpoints there is nothing to resume, and the error is the model's own");
         Directory.Exists(output).Should().BeFalse();
-        Directory.GetDirectories(_dir, ".*").Should().BeEmpty("the staging folder is removed");
+        Directory.GetDirectories(Dir, ".*").Should().BeEmpty("the staging folder is removed");
     }
 }

@@ -1,6 +1,7 @@
 using BlairClip.ML.Core;
 using BlairClip.Towers.DualEncoder;
 using BlairClip.Towers.Training;
+using BlairClip.ML.Tests.Data;
 using FluentAssertions;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -12,12 +13,10 @@ namespace BlairClip.Towers.Tests.Training;
 /// that keeps the last good checkpoint, configuration checks, and bf16 autocast.</summary>
 public sealed class TrainerTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "bc-trainer-" + Guid.NewGuid().ToString("N"));
+    private readonly TestFiles _files = new();
+    private string Dir => _files.Dir;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _files.Dispose();
 
     private static TrainerSettings Settings(int epochs = 6, int saveEvery = 0) => new()
     {
@@ -38,12 +37,12 @@ public sealed class TrainerTests : IDisposable
         var reference = new BlairClipContext().Recommenders.BlairClip(options with { SaveEvery = 0 }).Fit(data);
 
         var crashing = new BlairClipContext(progress: new CrashAfter(crashAfterBatches));
-        crashing.Checkpoints.Root = _dir;
+        crashing.Checkpoints.Root = Dir;
         FluentActions.Invoking(() => crashing.Recommenders.BlairClip(options).Fit(data)).Should().Throw<Crash>();
-        TrainingCheckpoint.Latest(_dir).Should().NotBeNull("checkpoints were written before the crash");
+        TrainingCheckpoint.Latest(Dir).Should().NotBeNull("checkpoints were written before the crash");
 
         var resuming = new BlairClipContext();
-        resuming.Checkpoints.Root = _dir;
+        resuming.Checkpoints.Root = Dir;
         var resumed = resuming.Recommenders.BlairClip(options).Fit(data);
         resuming.Report.Contains("blair_clip_resumed_from_step").Should().BeTrue();
 
@@ -64,10 +63,10 @@ public sealed class TrainerTests : IDisposable
         reference.TrainingAuc().Should().BeGreaterThan(0.85);
 
         var crashed = new TinyBpr();
-        FluentActions.Invoking(() => new Trainer(Settings(saveEvery: 5), new CrashAfter(13)).Train(crashed, seed: 3, checkpoints: _dir))
+        FluentActions.Invoking(() => new Trainer(Settings(saveEvery: 5), new CrashAfter(13)).Train(crashed, seed: 3, checkpoints: Dir))
             .Should().Throw<Crash>();
         var resumed = new TinyBpr();
-        var again = new Trainer(Settings(saveEvery: 5), NullProgress.Instance).Train(resumed, seed: 3, checkpoints: _dir);
+        var again = new Trainer(Settings(saveEvery: 5), NullProgress.Instance).Train(resumed, seed: 3, checkpoints: Dir);
         again.ResumedFrom.Should().Be(10);
         resumed.Weights().Should().Equal(reference.Weights());
         again.EpochLoss.Should().Equal(outcome.EpochLoss);
@@ -77,23 +76,23 @@ public sealed class TrainerTests : IDisposable
     public void NaNLoss_StopsNamingTheStep_AndKeepsTheLastGoodCheckpoint()
     {
         var poisoned = new TinyBpr { NaNAtEpoch = 3 };
-        var run = () => new Trainer(Settings(saveEvery: 2), NullProgress.Instance).Train(poisoned, seed: 3, checkpoints: _dir);
+        var run = () => new Trainer(Settings(saveEvery: 2), NullProgress.Instance).Train(poisoned, seed: 3, checkpoints: Dir);
         // 4 batches per epoch: the NaN is the first batch of epoch 3, i.e. step 9; the last checkpoint is step 8.
         run.Should().Throw<TrainingDivergedException>().WithMessage("test: the loss is NaN at step 9 (epoch 3, batch 1); the last good checkpoint is *step-00000008*");
-        var last = TrainingCheckpoint.Latest(_dir);
+        var last = TrainingCheckpoint.Latest(Dir);
         Path.GetFileName(last).Should().Be("step-00000008");
 
         var healthy = new TinyBpr();
-        new Trainer(Settings(saveEvery: 2), NullProgress.Instance).Train(healthy, seed: 3, checkpoints: _dir).ResumedFrom.Should().Be(8,
+        new Trainer(Settings(saveEvery: 2), NullProgress.Instance).Train(healthy, seed: 3, checkpoints: Dir).ResumedFrom.Should().Be(8,
             "after fixing the cause, the run continues from the last good checkpoint");
     }
 
     [Fact]
     public void Checkpoint_OfAnotherConfiguration_IsRefused_NamingTheFolder()
     {
-        new Trainer(Settings(saveEvery: 4), NullProgress.Instance).Train(new TinyBpr(), seed: 3, checkpoints: _dir, fingerprint: "lr 0.05");
-        FluentActions.Invoking(() => new Trainer(Settings(saveEvery: 4), NullProgress.Instance).Train(new TinyBpr(), seed: 3, checkpoints: _dir, fingerprint: "lr 0.1"))
-            .Should().Throw<InvalidDataException>().WithMessage($"Cannot resume from checkpoint {_dir}*step-*different configuration*lr 0.05*lr 0.1*");
+        new Trainer(Settings(saveEvery: 4), NullProgress.Instance).Train(new TinyBpr(), seed: 3, checkpoints: Dir, fingerprint: "lr 0.05");
+        FluentActions.Invoking(() => new Trainer(Settings(saveEvery: 4), NullProgress.Instance).Train(new TinyBpr(), seed: 3, checkpoints: Dir, fingerprint: "lr 0.1"))
+            .Should().Throw<InvalidDataException>().WithMessage($"Cannot resume from checkpoint {Dir}*step-*different configuration*lr 0.05*lr 0.1*");
         FluentActions.Invoking(() => new Trainer(Settings(saveEvery: 4), NullProgress.Instance).Train(new TinyBpr(), seed: 3))
             .Should().Throw<ArgumentException>().WithMessage("test: save_every 4 needs a checkpoint folder*");
         FluentActions.Invoking(() => new BlairClipContext().Recommenders.BlairClip(BlairClipEstimatorTests.Options with { SaveEvery = 5 }))
