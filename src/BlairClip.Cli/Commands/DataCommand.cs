@@ -5,7 +5,7 @@ using BlairClip.ML.Experiments.Yaml;
 
 namespace BlairClip.Cli.Commands;
 
-/// <summary><c>blairclip data stats SPEC.yaml</c>: counts after filtering and splitting.</summary>
+/// <summary><c>blairclip data stats SPEC.yaml</c> (counts after filtering and splitting) and <c>blairclip data synth</c>.</summary>
 internal static class DataCommand
 {
     public static Command Create()
@@ -24,8 +24,40 @@ internal static class DataCommand
             foreach (var (k, v) in study.Data.Report.Counts) Console.WriteLine($"{k}: {v}");
             return 0;
         }));
-        var data = new Command("data", "Inspect a study's data.");
+        var data = new Command("data", "Inspect a study's data, or write synthetic data of a given shape.");
         data.Subcommands.Add(stats);
+        data.Subcommands.Add(Synth());
         return data;
+    }
+
+    /// <summary><c>blairclip data synth --users N --items M --interactions K [--seed S] [--text-words W] --out DIR</c></summary>
+    private static Command Synth()
+    {
+        var defaults = new SyntheticDataOptions();
+        var users = new Option<int>("--users") { Description = "Users (default: Appliances' 1.8 M).", DefaultValueFactory = _ => defaults.Users };
+        var items = new Option<int>("--items") { Description = "Items (default 94 k).", DefaultValueFactory = _ => defaults.Items };
+        var interactions = new Option<long>("--interactions") { Description = "Reviews, exactly (default 2.1 M).", DefaultValueFactory = _ => defaults.Interactions };
+        var seed = new Option<int>("--seed") { Description = "Seed (same seed, same files).", DefaultValueFactory = _ => defaults.Seed };
+        var words = new Option<int>("--text-words") { Description = "Words per item description (reviews: half).", DefaultValueFactory = _ => defaults.TextWords };
+        var output = new Option<string>("--out") { Description = "Folder for reviews.jsonl, meta.jsonl and study.yaml (existing files are never overwritten).", Required = true };
+        var cmd = new Command("synth", "Write Amazon-2023-format reviews and meta JSONL with long-tailed popularity and activity, and a study.yaml over them.");
+        foreach (var o in new Option[] { users, items, interactions, seed, words, output }) cmd.Options.Add(o);
+        cmd.SetAction(p => Errors.Guard(() =>
+        {
+            var dir = Path.GetFullPath(p.GetValue(output)!);
+            var study = Path.Combine(dir, "study.yaml");
+            if (File.Exists(study)) throw new IOException($"{study} exists; data synth never overwrites files.");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var written = SyntheticAmazonData.Write(new SyntheticDataOptions
+            {
+                Users = p.GetValue(users), Items = p.GetValue(items), Interactions = p.GetValue(interactions), Seed = p.GetValue(seed), TextWords = p.GetValue(words),
+            }, dir);
+            File.WriteAllText(study, SyntheticAmazonData.StudyYaml(Path.GetFileName(dir)));
+            Console.WriteLine($"wrote {written.Reviews} and {written.Meta}: {written.Users:N0} users ({written.RepeatUsers:N0} with ≥ 2 reviews), "
+                + $"{written.Items:N0} items, {written.Interactions:N0} reviews, {written.Bytes / 1e6:F0} MB in {watch.Elapsed.TotalSeconds:F1} s");
+            Console.WriteLine($"study: {study}");
+            return 0;
+        }));
+        return cmd;
     }
 }
