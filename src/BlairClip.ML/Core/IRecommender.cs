@@ -17,4 +17,24 @@ public interface IRecommender
     /// <exception cref="NotSupportedException">The model cannot score a query of that kind (e.g. an unknown user
     /// for a model without a fold-in rule); the message says which queries it supports.</exception>
     void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores);
+
+    /// <summary>The evaluator's fast path, for models that can rank without writing score rows: for each query q, with
+    /// t_q the score of <paramref name="targets"/>[q], sets <paramref name="higher"/>[q] = #{items scoring &gt; t_q} and
+    /// <paramref name="equal"/>[q] = #{items scoring = t_q} (the target included) over the whole catalog, by exactly the
+    /// arithmetic of <see cref="Score"/> (IEEE comparisons: a NaN score counts in neither).</summary>
+    /// <returns>False when this model (or this configuration of it) has no such path: the evaluator then scores rows.</returns>
+    bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal) => false;
+
+    /// <summary>The scores of <paramref name="items"/> for one query, bit-identical to those <see cref="Score"/> gives
+    /// (the evaluator looks up history items with it on its fast path). The default scores the whole row.</summary>
+    void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        var row = new float[ItemCount];
+        Score([query], row);
+        for (int k = 0; k < items.Length; k++) scores[k] = row[items[k]];
+    }
+
+    /// <summary>When every query gets the same scores (popularity, a constant), those scores, so the evaluator ranks
+    /// from one sorted copy in O(log items + history) per user; empty otherwise.</summary>
+    ReadOnlyMemory<float> UserIndependentScores => default;
 }

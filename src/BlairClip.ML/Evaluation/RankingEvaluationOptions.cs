@@ -14,6 +14,17 @@ public enum TieRule
     Pessimistic,
 }
 
+/// <summary>How the evaluator gets each held-out item's rank.</summary>
+public enum RankingPath
+{
+    /// <summary>The model's own fast path where it has one: user-independent scores ranked from one sorted copy;
+    /// dense and TF-IDF models counting in their kernels (<see cref="Core.IRecommender.TryCountRanks"/>). Same ranks
+    /// as <see cref="ScoreRows"/>, tested.</summary>
+    Fast,
+    /// <summary>Score every catalog item for a batch of users into a buffer, then count (the reference path).</summary>
+    ScoreRows,
+}
+
 /// <summary>Options of <see cref="RankingEvaluator"/> (YAML section <c>evaluation:</c>).</summary>
 public sealed record RankingEvaluationOptions
 {
@@ -32,4 +43,7 @@ public sealed record RankingEvaluationOptions
     /// <summary>(int, <c>batch_size</c>) Users scored per call to the model; the evaluator holds one
     /// <c>[batch_size, items]</c> float buffer.</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>(fast | score_rows, <c>path</c>) How ranks are computed; both give the same ranks (<see cref="RankingPath"/>).</summary>
+    public RankingPath Path { get; init; } = RankingPath.Fast;
 }

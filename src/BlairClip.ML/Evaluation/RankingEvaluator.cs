@@ -73,6 +73,11 @@ public sealed class RankingEvaluator
         if (items <= 0) throw new ArgumentException($"The model scores no items (ItemCount = {items}).", nameof(model));
         Validate(cases, users, histories, items);
 
+        if (Options.Path == RankingPath.Fast && !model.UserIndependentScores.IsEmpty)
+            return new EvaluationResult(_metrics.Select(m => m.Name).ToArray(), EvaluateUserIndependent(model.UserIndependentScores.Span, cases, users, histories));
+        if (Options.Path == RankingPath.Fast && EvaluateCounted(model, cases, users, histories) is { } counted)
+            return new EvaluationResult(_metrics.Select(m => m.Name).ToArray(), counted);
+
         int batch = Math.Min(Options.BatchSize, users);
         InvalidOptionException.Check((long)batch * items <= Array.MaxLength, "batch_size", Options.BatchSize,
             $"must keep batch_size × items ({items}) within {Array.MaxLength} floats");
@@ -103,6 +108,96 @@ public sealed class RankingEvaluator
         return new EvaluationResult(_metrics.Select(m => m.Name).ToArray(), results);
     }
 
+    /// <summary>Users per call on the counting path: it holds no score rows, only profiles, so batches can be large
+    /// (a dense item block is then read once for many users).</summary>
+    private const int CountBatch = 2048;
+
+    /// <summary>The counting fast path (<see cref="IRecommender.TryCountRanks"/>), or null when the model has none. A case
+    /// whose target scores NaN or −∞ (where "equal" means every non-number too) is ranked from its scored row.</summary>
+    private UserEvaluation[]? EvaluateCounted(IRecommender model, IReadOnlyList<HeldOutItem> cases, int users, UserHistories histories)
+    {
+        if (!model.TryCountRanks([], [], [], [], [])) return null;
+        int items = model.ItemCount, batch = Math.Min(CountBatch, users);
+        var queries = new UserQuery[batch];
+        var targets = new int[batch];
+        var scores = new float[batch];
+        var higher = new int[batch];
+        var equal = new int[batch];
+        var results = new UserEvaluation[users];
+        using var progress = _context.Progress.Start("evaluate", (users + batch - 1) / batch);
+        for (int start = 0; start < users; start += batch)
+        {
+            int count = Math.Min(batch, users - start);
+            for (int r = 0; r < count; r++)
+            {
+                var c = cases[start + r];
+                queries[r] = new UserQuery(c.User, histories.Memory(c.User));
+                targets[r] = c.Item;
+            }
+            if (!model.TryCountRanks(queries.AsSpan(0, count), targets.AsSpan(0, count), scores.AsSpan(0, count), higher.AsSpan(0, count), equal.AsSpan(0, count)))
+                throw new InvalidOperationException($"{model.GetType().Name} has a counting path but declined a batch.");
+            int first = start;
+            Parallel.For(0, count, r =>
+            {
+                var c = cases[first + r];
+                var history = Options.ExcludeHistory ? histories[c.User] : default;
+                float target = scores[r];
+                if (float.IsNaN(target) || float.IsNegativeInfinity(target))
+                {
+                    var row = new float[items];
+                    model.Score([queries[r]], row);
+                    results[first + r] = EvaluateRow(row, c, history);
+                    return;
+                }
+                var excluded = new float[history.Length];
+                model.ScoreItems(queries[r], history, excluded);
+                results[first + r] = Rank(c, target, higher[r], equal[r], items, history, excluded);
+            });
+            progress.Advance();
+        }
+        return results;
+    }
+
+    /// <summary>Scores that are the same for every user: sorted once (NaN as −∞), then each case's counts come from two
+    /// binary searches and its history from lookups.</summary>
+    private UserEvaluation[] EvaluateUserIndependent(ReadOnlySpan<float> scores, IReadOnlyList<HeldOutItem> cases, int users, UserHistories histories)
+    {
+        var row = scores.ToArray();
+        var sorted = row.Select(s => float.IsNaN(s) ? float.NegativeInfinity : s).ToArray();
+        Array.Sort(sorted);
+        var results = new UserEvaluation[users];
+        using var progress = _context.Progress.Start("evaluate", 1);
+        Parallel.For(0, users, k =>
+        {
+            var c = cases[k];
+            float target = row[c.Item];
+            if (float.IsNaN(target)) target = float.NegativeInfinity;
+            int below = LowerBound(sorted, target), atOrBelow = UpperBound(sorted, target);
+            var history = Options.ExcludeHistory ? histories[c.User] : default;
+            var excluded = new float[history.Length];
+            for (int j = 0; j < history.Length; j++) excluded[j] = row[history[j]];
+            results[k] = Rank(c, target, sorted.Length - atOrBelow, atOrBelow - below, row.Length, history, excluded);
+        });
+        progress.Advance();
+        return results;
+    }
+
+    /// <summary>First index whose value is ≥ <paramref name="t"/>.</summary>
+    private static int LowerBound(float[] sorted, float t)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi) { int mid = (lo + hi) >>> 1; if (sorted[mid] < t) lo = mid + 1; else hi = mid; }
+        return lo;
+    }
+
+    /// <summary>First index whose value is &gt; <paramref name="t"/>.</summary>
+    private static int UpperBound(float[] sorted, float t)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi) { int mid = (lo + hi) >>> 1; if (sorted[mid] <= t) lo = mid + 1; else hi = mid; }
+        return lo;
+    }
+
     /// <summary>Ranks one case given its score row <c>[items]</c> and the history items to exclude.</summary>
     internal UserEvaluation EvaluateRow(ReadOnlySpan<float> row, HeldOutItem c, ReadOnlySpan<int> excluded)
     {
@@ -111,11 +206,21 @@ public sealed class RankingEvaluator
         var (higher, equal) = ScoreCounts.CountHigherEqual(row, target);
         // Against −∞ every non-number and −∞ ties: what is not strictly higher is equal.
         if (float.IsNegativeInfinity(target)) equal = row.Length - higher;
-        int h = higher, e = equal - 1, candidates = row.Length;
-        foreach (int j in excluded)
+        var scores = new float[excluded.Length];
+        for (int k = 0; k < excluded.Length; k++) scores[k] = row[excluded[k]];
+        return Rank(c, target, higher, equal, row.Length, excluded, scores);
+    }
+
+    /// <summary>The case's metrics from its counts over the whole catalog (target score <paramref name="target"/>, NaN
+    /// already −∞; <paramref name="equal"/> includes the target itself), after taking the history items other than the
+    /// held-out one (with scores <paramref name="excludedScores"/>) out of the candidates.</summary>
+    private UserEvaluation Rank(HeldOutItem c, float target, int higher, int equal, int items, ReadOnlySpan<int> excluded, ReadOnlySpan<float> excludedScores)
+    {
+        int h = higher, e = equal - 1, candidates = items;
+        for (int k = 0; k < excluded.Length; k++)
         {
-            if (j == c.Item) continue; // the held-out item always stays a candidate
-            float s = row[j];
+            if (excluded[k] == c.Item) continue; // the held-out item always stays a candidate
+            float s = excludedScores[k];
             if (float.IsNaN(s)) s = float.NegativeInfinity;
             if (s > target) h--;
             else if (s == target) e--;

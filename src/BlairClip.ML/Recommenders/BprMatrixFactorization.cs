@@ -161,6 +161,33 @@ public sealed class BprModel : RecommenderTransformer
     public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
         int n = ItemCount;
+        var users = UserVectors(queries);
+        // The shared blocked kernel (also used by the content and embedding recommenders), then the item bias.
+        _items.MultiplyRows(users, queries.Length, scores);
+        for (int qi = 0; qi < queries.Length; qi++)
+        {
+            var row = scores.Slice(qi * n, n);
+            TensorPrimitives.Add(row, _bias, row);
+        }
+    }
+
+    /// <summary>Counts in the dense kernel (factors, then the item bias): no score rows.</summary>
+    public override bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal)
+    {
+        if (queries.IsEmpty) return true;
+        _items.CountRanks(UserVectors(queries), queries.Length, targets, _bias, targetScores, higher, equal);
+        return true;
+    }
+
+    public override void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        var user = UserVectors([query]);
+        for (int k = 0; k < items.Length; k++) scores[k] = _items.Score(items[k], user) + _bias[items[k]];
+    }
+
+    /// <summary>The factor vector of each query: the known user's, or the fold-in mean of the history's item factors.</summary>
+    private float[] UserVectors(ReadOnlySpan<UserQuery> queries)
+    {
         var users = new float[queries.Length * _k];
         for (int qi = 0; qi < queries.Length; qi++)
         {
@@ -169,13 +196,7 @@ public sealed class BprModel : RecommenderTransformer
             if ((uint)query.User < (uint)UserCount) _p.AsSpan(query.User * _k, _k).CopyTo(user);
             else FoldIn(query.History.Span, user);
         }
-        // The shared blocked kernel (also used by the content and embedding recommenders), then the item bias.
-        _items.MultiplyRows(users, queries.Length, scores);
-        for (int qi = 0; qi < queries.Length; qi++)
-        {
-            var row = scores.Slice(qi * n, n);
-            TensorPrimitives.Add(row, _bias, row);
-        }
+        return users;
     }
 
     /// <summary>One dense part (user factors, item factors) plus the item bias.</summary>

@@ -81,6 +81,20 @@ public sealed class ContentProfileModel : RecommenderTransformer
         _items.MultiplyRows(Profiles(queries), queries.Length, scores);
     }
 
+    /// <summary>Counts in the item kernel (dense) or through the transposed matrix (TF-IDF): no score rows.</summary>
+    public override bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal)
+    {
+        if (queries.IsEmpty) return true;
+        _items.CountRanks(Profiles(queries), queries.Length, targets, null, targetScores, higher, equal);
+        return true;
+    }
+
+    public override void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        var profile = Profiles([query]);
+        for (int k = 0; k < items.Length; k++) scores[k] = _items.Score(items[k], profile);
+    }
+
     /// <summary>The profiles <see cref="Score"/> multiplies, <c>[queries.Length, Dimension]</c>.</summary>
     private float[] Profiles(ReadOnlySpan<UserQuery> queries)
     {

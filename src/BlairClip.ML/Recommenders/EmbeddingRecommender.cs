@@ -204,6 +204,52 @@ public sealed class EmbeddingModel : RecommenderTransformer
             }
     }
 
+    /// <summary>With one scored modality: counts in its kernel. Skipped items (scored −∞) are counted as scored, then taken
+    /// back out; a target that is itself skipped scores −∞ and the evaluator ranks it from its row.</summary>
+    public override bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal)
+    {
+        int used = -1;
+        for (int m = 0; m < _matrices.Length; m++)
+            if (_weights[m] != 0) { if (used >= 0) return false; used = m; }
+        if (used < 0) return false;
+        if (queries.IsEmpty) return true;
+        var profiles = Profiles(queries)[used];
+        var matrix = _matrices[used];
+        matrix.CountRanks(profiles, queries.Length, targets, null, targetScores, higher, equal);
+        if (_skipped.Length == 0) return true;
+        var skipped = new HashSet<int>(_skipped);
+        for (int q = 0; q < queries.Length; q++)
+        {
+            if (skipped.Contains(targets[q])) { targetScores[q] = float.NegativeInfinity; continue; }
+            var p = profiles.AsSpan(q * matrix.Dimension, matrix.Dimension);
+            foreach (int j in skipped)
+            {
+                float s = matrix.Score(j, p);
+                if (s > targetScores[q]) higher[q]--;
+                else if (s == targetScores[q]) equal[q]--;
+            }
+        }
+        return true;
+    }
+
+    public override void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        var profiles = Profiles([query]);
+        for (int k = 0; k < items.Length; k++)
+        {
+            float s = 0;
+            bool first = true;
+            for (int m = 0; m < _matrices.Length; m++)
+            {
+                if (_weights[m] == 0) continue;
+                float part = _matrices[m].Score(items[k], profiles[m]);
+                s = first ? part : s + part;
+                first = false;
+            }
+            scores[k] = _skipped.Contains(items[k]) ? float.NegativeInfinity : s;
+        }
+    }
+
     /// <summary>The per-modality profiles <see cref="Score"/> multiplies (already scaled by <c>w_m / ‖u_q‖</c>):
     /// <c>profiles[m]</c> is <c>[queries.Length, dim_m]</c>.</summary>
     private float[][] Profiles(ReadOnlySpan<UserQuery> queries)

@@ -50,6 +50,14 @@ public sealed class PopularityModel : RecommenderTransformer
             _counts.CopyTo(scores.Slice(q * _counts.Length, _counts.Length));
     }
 
+    /// <summary>The counts: every user gets them.</summary>
+    public override ReadOnlyMemory<float> UserIndependentScores => _counts;
+
+    public override void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        for (int k = 0; k < items.Length; k++) scores[k] = _counts[items[k]];
+    }
+
     /// <summary>One dense part of dimension 1: every user [1], every item [count].</summary>
     internal override FactoredScores Factor(UserHistories histories) => new(
         [new FactoredPart(ItemMatrix.FromDense(1, Enumerable.Repeat(1f, histories.UserCount).ToArray()), ItemMatrix.FromDense(1, _counts))], null);

@@ -26,6 +26,20 @@ public abstract class RecommenderTransformer : ITransformer, IRecommender, IMode
     /// <inheritdoc cref="IRecommender.Score"/>
     public abstract void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores);
 
+    /// <inheritdoc cref="IRecommender.TryCountRanks"/>
+    public virtual bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal) => false;
+
+    /// <inheritdoc cref="IRecommender.ScoreItems"/>
+    public virtual void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
+    {
+        var row = new float[ItemCount];
+        Score([query], row);
+        for (int k = 0; k < items.Length; k++) scores[k] = row[items[k]];
+    }
+
+    /// <inheritdoc cref="IRecommender.UserIndependentScores"/>
+    public virtual ReadOnlyMemory<float> UserIndependentScores => default;
+
     public abstract void SaveEntry(EntryWriter writer);
 
     /// <summary>The scores of the users of <paramref name="histories"/> (index = user, history = the items it is

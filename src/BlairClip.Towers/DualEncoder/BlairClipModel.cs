@@ -74,6 +74,9 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
 
     public override int ItemCount => _inner.ItemCount;
     public override void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores) => _inner.Score(queries, scores);
+    public override bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal) =>
+        _inner.TryCountRanks(queries, targets, targetScores, higher, equal);
+    public override void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores) => _inner.ScoreItems(query, items, scores);
     internal override FactoredScores Factor(UserHistories histories) => _inner.Factor(histories);
 
     public override void SaveEntry(EntryWriter context)
