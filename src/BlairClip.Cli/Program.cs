@@ -3,7 +3,7 @@ using BlairClip.Cli.Commands;
 
 namespace BlairClip.Cli;
 
-/// <summary>The <c>blairclip</c> command line: run, recommend, evaluate, data stats.</summary>
+/// <summary>The <c>blairclip</c> command line: run, recommend, evaluate, data stats/synth, encode, bench.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EncodeCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -21,7 +21,8 @@ public interface IRecommender
     /// <summary>The evaluator's fast path, for models that can rank without writing score rows: for each query q, with
     /// t_q the score of <paramref name="targets"/>[q], sets <paramref name="higher"/>[q] = #{items scoring &gt; t_q} and
     /// <paramref name="equal"/>[q] = #{items scoring = t_q} (the target included) over the whole catalog, by exactly the
-    /// arithmetic of <see cref="Score"/> (IEEE comparisons: a NaN score counts in neither).</summary>
+    /// arithmetic of <see cref="Score"/> (IEEE comparisons: a NaN score counts in neither). A query the model cannot
+    /// count may get higher = −1: the evaluator then ranks it from its scored row.</summary>
     /// <returns>False when this model (or this configuration of it) has no such path: the evaluator then scores rows.</returns>
     bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal) => false;
 

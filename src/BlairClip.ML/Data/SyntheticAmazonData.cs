@@ -23,8 +23,9 @@ public sealed record SyntheticDataOptions
 /// <summary>
 /// Writes Amazon-Reviews-2023-format <c>reviews.jsonl</c> and <c>meta.jsonl</c> with the statistics that make a study
 /// slow or fast: Zipf-distributed item popularity (exponent 1), user activity where most users have one review and a
-/// long (Lomax) tail has many, timestamps increasing per user, and item texts drawn from a Zipfian vocabulary so
-/// TF-IDF rows have realistic sparsity. Deterministic for a seed; interaction count exact.
+/// long (Lomax) tail has many, timestamps increasing per user, and item texts drawn from a Zipfian vocabulary headed by
+/// English function words (as real text is; TF-IDF's stop-word list removes them) so TF-IDF rows have realistic
+/// sparsity. Deterministic for a seed; interaction count exact.
 /// </summary>
 public static class SyntheticAmazonData
 {
@@ -194,11 +195,20 @@ public static class SyntheticAmazonData
         return counts;
     }
 
+    /// <summary>The most frequent English words, which head real review and product text (and which TF-IDF's English
+    /// stop-word list removes), followed by synthetic words: the Zipf curve's head is function words, as in real text.</summary>
+    private static readonly string[] FunctionWords =
+    [
+        "the", "and", "to", "a", "of", "it", "is", "for", "this", "in", "with", "that", "my", "on", "you", "not", "was", "but",
+        "have", "as", "are", "so", "be", "very", "one", "they", "if", "or", "use", "can", "all", "at", "an", "from", "would",
+        "just", "will", "had", "when", "great", "up", "out", "no", "well", "good", "more", "than", "has", "do", "get",
+    ];
+
     private static string[] Vocabulary(int size, Random rng)
     {
         string[] syllables = ["ka", "lo", "mi", "ne", "ra", "tu", "vo", "si", "de", "pa", "zu", "ri", "fo", "be", "gi", "ha", "ju", "ce", "no", "wa"];
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        var list = new List<string>(size);
+        var words = new HashSet<string>(FunctionWords, StringComparer.Ordinal);
+        var list = new List<string>(FunctionWords);
         while (list.Count < size)
         {
             int n = 2 + rng.Next(3);

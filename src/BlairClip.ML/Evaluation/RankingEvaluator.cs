@@ -113,7 +113,8 @@ public sealed class RankingEvaluator
     private const int CountBatch = 2048;
 
     /// <summary>The counting fast path (<see cref="IRecommender.TryCountRanks"/>), or null when the model has none. A case
-    /// whose target scores NaN or −∞ (where "equal" means every non-number too) is ranked from its scored row.</summary>
+    /// whose target scores NaN or −∞ (where "equal" means every non-number too), or that the model could not count
+    /// (higher −1), is ranked from its scored row.</summary>
     private UserEvaluation[]? EvaluateCounted(IRecommender model, IReadOnlyList<HeldOutItem> cases, int users, UserHistories histories)
     {
         if (!model.TryCountRanks([], [], [], [], [])) return null;
@@ -142,7 +143,7 @@ public sealed class RankingEvaluator
                 var c = cases[first + r];
                 var history = Options.ExcludeHistory ? histories[c.User] : default;
                 float target = scores[r];
-                if (float.IsNaN(target) || float.IsNegativeInfinity(target))
+                if (float.IsNaN(target) || float.IsNegativeInfinity(target) || higher[r] < 0)
                 {
                     var row = new float[items];
                     model.Score([queries[r]], row);

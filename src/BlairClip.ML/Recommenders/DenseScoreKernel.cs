@@ -6,14 +6,13 @@ using System.Runtime.Intrinsics.X86;
 namespace BlairClip.ML.Recommenders;
 
 /// <summary>
-/// The one arithmetic of every dense score <c>s(q, j) = p_q · x_j (+ bias_j)</c>, and the register-tiled SIMD kernel
-/// that computes it for blocks of users × items — writing the scores (<see cref="Store"/>) or, for the evaluator,
-/// counting in the kernel how many items score above and equal to each user's held-out item (<see cref="Count"/>), so
-/// no score matrix is written and nothing is sorted.
-/// <para>Arithmetic: <c>s = 0; for k in 0..dim: s = fma(p[k], x[k], s)</c> (a multiply then an add where the CPU has no
-/// FMA), then <c>+ bias</c>. The kernel keeps 8 <em>items</em> in the lanes of a register and walks k, so each lane runs
-/// exactly that chain; <see cref="Dot"/> runs it for one pair. A held-out item's score therefore comes from the same
-/// arithmetic as the catalog's, bit for bit, and ranks never drift by one.</para>
+/// The evaluator's dense counting kernel: for blocks of users × items it counts, inside the kernel, how many items score
+/// above each user's held-out item (<see cref="Count"/>) — no score matrix written, nothing sorted.
+/// <para>Exactness: the kernel keeps 8 <em>items</em> in the lanes of a register and walks k with one FMA chain per pair,
+/// which rounds differently from the scores every other path uses (<see cref="ItemMatrix.DotDense"/>: 8 partial sums
+/// along k). So it is used as a filter: an item whose kernel score is farther from the target than a bound on the two
+/// arithmetics' difference is decided by it; the few within the bound are scored again by the exact arithmetic. The
+/// counts are therefore exactly those of the exact scores, and ranks never drift by one.</para>
 /// <para>Layout: items are packed once into panels of 8, k-major (<c>panel[k][lane]</c>; padding lanes zero and never
 /// counted). A tile is 4 users × 16 items (two panels): per k, 2 loads and 4 broadcasts feed 8 FMAs.</para>
 /// </summary>
@@ -25,6 +24,9 @@ internal static class DenseScoreKernel
     private const int BlockPanels = 64;
 
     private static bool Fused => System.Runtime.Intrinsics.X86.Fma.IsSupported;
+
+    /// <summary>float32's unit round-off, 2^-24.</summary>
+    public const float UnitRoundoff = 5.9604645e-8f;
     private static bool Simd => Vector256.IsHardwareAccelerated;
 
     /// <summary>Items [rows, dim] row-major packed into panels [ceil(rows / 8) rounded up to even][dim][8], padding zero.</summary>
@@ -43,57 +45,20 @@ internal static class DenseScoreKernel
     /// <summary>Panels for <paramref name="rows"/> items (even, so tiles of two panels cover them).</summary>
     public static int PanelCount(int rows) => ((rows + Lanes - 1) / Lanes + 1) & ~1;
 
-    /// <summary>The score of one pair by the kernel's arithmetic.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Dot(ReadOnlySpan<float> p, ReadOnlySpan<float> x)
-    {
-        float s = 0;
-        if (Fused && Simd) for (int k = 0; k < p.Length; k++) s = MathF.FusedMultiplyAdd(p[k], x[k], s);
-        else for (int k = 0; k < p.Length; k++) s += p[k] * x[k];
-        return s;
-    }
-
-    /// <summary>scores[q, j] = Dot(profiles[q], x_j) + bias[j] for q in [0, queries), j in [0, rows).</summary>
-    public static unsafe void Store(float[] packed, float[]? bias, int rows, int dim, float[] profiles, int queries, Span<float> scores)
-    {
-        int panels = PanelCount(rows);
-        int blocks = (panels + BlockPanels - 1) / BlockPanels;
-        var padded = PadUsers(profiles, queries, dim, out int users);
-        fixed (float* s = scores)
-        {
-            nint sp = (nint)s;
-            void Block(int b)
-            {
-                int p0 = b * BlockPanels, p1 = Math.Min(panels, p0 + BlockPanels);
-                var tile = new float[TileUsers * TilePanels * Lanes];
-                for (int u = 0; u < users; u += TileUsers)
-                    for (int p = p0; p < p1; p += TilePanels)
-                    {
-                        Tile(packed, padded, u, p, dim, bias, tile);
-                        float* dst = (float*)sp;
-                        for (int r = 0; r < TileUsers && u + r < queries; r++)
-                        {
-                            int j0 = p * Lanes, count = Math.Min(TilePanels * Lanes, rows - j0);
-                            if (count <= 0) break;
-                            new ReadOnlySpan<float>(tile, r * TilePanels * Lanes, count).CopyTo(new Span<float>(dst + (long)(u + r) * rows + j0, count));
-                        }
-                    }
-            }
-            if ((long)queries * rows * dim < 1 << 22 || Environment.ProcessorCount == 1)
-                for (int b = 0; b < blocks; b++) Block(b);
-            else Parallel.For(0, blocks, Block);
-        }
-    }
-
-    /// <summary>For each query q with target t_q = <c>targets[q]</c>: higher[q] = #{j : s(q, j) &gt; t_q} and equal[q] =
-    /// #{j : s(q, j) = t_q} over all <paramref name="rows"/> items (IEEE comparisons: NaN scores count in neither).</summary>
+    /// <summary>For each query q with target score t_q (computed by the caller's exact arithmetic): higher[q] =
+    /// #{j : exact(q, j) &gt; t_q} and equal[q] = #{j : exact(q, j) = t_q} over all <paramref name="rows"/> items. The kernel's
+    /// own scores decide every item farther than <paramref name="margins"/>[q] from t_q (the two arithmetics differ by
+    /// less than that); the few within it are scored again by <paramref name="exact"/> and compared exactly. NaN scores
+    /// count in neither. A query whose target or margin is not finite gets higher = −1 (the caller ranks it otherwise).</summary>
     public static void Count(float[] packed, float[]? bias, int rows, int dim, float[] profiles, int queries, ReadOnlySpan<float> targets,
-        Span<int> higher, Span<int> equal)
+        ReadOnlySpan<float> margins, Func<int, int, float> exact, Span<int> higher, Span<int> equal)
     {
         int panels = PanelCount(rows);
         var padded = PadUsers(profiles, queries, dim, out int users);
         var t = new float[users];
+        var m = new float[users];
         targets[..queries].CopyTo(t);
+        margins[..queries].CopyTo(m);
         var h = new int[users];
         var e = new int[users];
         // Parallel over item blocks: a block (128 KB at 64-d) stays in L2 while every user tile of the batch passes over it;
@@ -109,10 +74,19 @@ internal static class DenseScoreKernel
                 {
                     Tile(packed, padded, u, p, dim, bias, local.Tile);
                     int valid = Math.Clamp(rows - p * Lanes, 0, TilePanels * Lanes);
-                    for (int r = 0; r < TileUsers; r++)
+                    for (int r = 0; r < TileUsers && u + r < queries; r++)
                     {
-                        var (gt, eq) = CountTile(local.Tile.AsSpan(r * TilePanels * Lanes, TilePanels * Lanes), t[u + r], valid);
-                        local.H[u + r] += gt; local.E[u + r] += eq;
+                        var (gt, near) = CountTile(local.Tile.AsSpan(r * TilePanels * Lanes, TilePanels * Lanes), t[u + r], m[u + r], valid);
+                        local.H[u + r] += gt;
+                        // The near ones: decided by the exact arithmetic.
+                        while (near != 0)
+                        {
+                            int j = p * Lanes + BitOperations.TrailingZeroCount(near);
+                            near &= near - 1;
+                            float s = exact(u + r, j);
+                            if (s > t[u + r]) local.H[u + r]++;
+                            else if (s == t[u + r]) local.E[u + r]++;
+                        }
                     }
                 }
             return local;
@@ -129,30 +103,42 @@ internal static class DenseScoreKernel
             Merge(local);
         }
         else Parallel.For(0, blocks, Init, (b, _, local) => Block(b, local), Merge);
-        h.AsSpan(0, queries).CopyTo(higher);
-        e.AsSpan(0, queries).CopyTo(equal);
+        for (int q = 0; q < queries; q++)
+        {
+            bool finite = float.IsFinite(t[q]) && float.IsFinite(m[q]);
+            higher[q] = finite ? h[q] : -1;
+            equal[q] = finite ? e[q] : 0;
+        }
     }
 
-    /// <summary>Counts over the first <paramref name="valid"/> of a user's 16 tile scores.</summary>
+    /// <summary>Over the first <paramref name="valid"/> of a user's 16 tile scores: how many lie above t + margin, and a
+    /// bit mask of those within [t − margin, t + margin].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (int Higher, int Equal) CountTile(ReadOnlySpan<float> scores, float target, int valid)
+    private static (int Higher, uint Near) CountTile(ReadOnlySpan<float> scores, float target, float margin, int valid)
     {
-        if (Simd && valid == TilePanels * Lanes)
+        float hi = target + margin, lo = target - margin;
+        uint above, near;
+        if (Simd)
         {
-            var tv = Vector256.Create(target);
+            var vh = Vector256.Create(hi);
+            var vl = Vector256.Create(lo);
             var a = Vector256.Create(scores);
             var b = Vector256.Create(scores[Lanes..]);
-            uint gt = Vector256.GreaterThan(a, tv).ExtractMostSignificantBits() | Vector256.GreaterThan(b, tv).ExtractMostSignificantBits() << 8;
-            uint eq = Vector256.Equals(a, tv).ExtractMostSignificantBits() | Vector256.Equals(b, tv).ExtractMostSignificantBits() << 8;
-            return (BitOperations.PopCount(gt), BitOperations.PopCount(eq));
+            above = Vector256.GreaterThan(a, vh).ExtractMostSignificantBits() | Vector256.GreaterThan(b, vh).ExtractMostSignificantBits() << 8;
+            uint atLeast = Vector256.GreaterThanOrEqual(a, vl).ExtractMostSignificantBits() | Vector256.GreaterThanOrEqual(b, vl).ExtractMostSignificantBits() << 8;
+            near = atLeast & ~above;
         }
-        int h = 0, e = 0;
-        for (int k = 0; k < valid; k++)
+        else
         {
-            h += scores[k] > target ? 1 : 0;
-            e += scores[k] == target ? 1 : 0;
+            above = 0; near = 0;
+            for (int k = 0; k < TilePanels * Lanes; k++)
+            {
+                if (scores[k] > hi) above |= 1u << k;
+                else if (scores[k] >= lo) near |= 1u << k;
+            }
         }
-        return (h, e);
+        uint mask = valid >= 32 ? uint.MaxValue : (1u << valid) - 1;
+        return (BitOperations.PopCount(above & mask), near & mask);
     }
 
     /// <summary>The 4 users × 16 items tile at (user <paramref name="u"/>, panel <paramref name="p"/>) into

@@ -221,6 +221,7 @@ public sealed class EmbeddingModel : RecommenderTransformer
         for (int q = 0; q < queries.Length; q++)
         {
             if (skipped.Contains(targets[q])) { targetScores[q] = float.NegativeInfinity; continue; }
+            if (higher[q] < 0) continue;  // not counted: ranked from its row
             var p = profiles.AsSpan(q * matrix.Dimension, matrix.Dimension);
             foreach (int j in skipped)
             {

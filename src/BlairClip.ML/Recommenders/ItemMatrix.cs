@@ -12,15 +12,22 @@ namespace BlairClip.ML.Recommenders;
 /// and the entry layout both write.</summary>
 internal sealed class ItemMatrix
 {
+    private const int QueryChunk = 32, ItemBlock = 64;
+
     private readonly float[] _values;
     private readonly int[]? _indptr, _indices;
     private readonly Lazy<float[]>? _panels;
+    private readonly Lazy<float>? _maxNorm;
     private readonly Lazy<(int[] Indptr, int[] Items, float[] Values)>? _transposed;
 
     private ItemMatrix(int rows, int dimension, float[] values, int[]? indptr, int[]? indices)
     {
         Rows = rows; Dimension = dimension; _values = values; _indptr = indptr; _indices = indices;
-        if (indptr is null) _panels = new(() => DenseScoreKernel.Pack(values, rows, dimension));
+        if (indptr is null)
+        {
+            _panels = new(() => DenseScoreKernel.Pack(values, rows, dimension));
+            _maxNorm = new(() => Enumerable.Range(0, rows).Select(r => TensorPrimitives.Norm(values.AsSpan(r * dimension, dimension))).DefaultIfEmpty(0).Max());
+        }
         else _transposed = new(Transpose);
     }
 
@@ -69,10 +76,12 @@ internal sealed class ItemMatrix
 
     /// <summary>The score of one (item, profile) pair exactly as <see cref="MultiplyRows"/> computes it for a dense
     /// matrix: <paramref name="item"/> and <paramref name="profile"/> have the same length.</summary>
-    public static float DotDense(ReadOnlySpan<float> item, ReadOnlySpan<float> profile)
+    public static unsafe float DotDense(ReadOnlySpan<float> item, ReadOnlySpan<float> profile)
     {
         if (item.Length != profile.Length) throw new ArgumentException($"item has {item.Length} values, profile {profile.Length}.");
-        return DenseScoreKernel.Dot(profile, item);
+        fixed (float* x = item)
+        fixed (float* p = profile)
+            return Dot(x, p, item.Length);
     }
 
     /// <summary>The score of one (item, profile) pair exactly as <see cref="MultiplyRows"/> computes it for a CSR
@@ -131,7 +140,14 @@ internal sealed class ItemMatrix
             nint sp = (nint)s;
             if (IsDense)
             {
-                DenseScoreKernel.Store(_panels!.Value, null, Rows, Dimension, profiles, queries, scores);
+                // Dense: parallel over item blocks, so each item row is read from memory once per query chunk
+                // while all threads share the (small) profiles.
+                int blocks = (Rows + ItemBlock - 1) / ItemBlock;
+                long work = (long)queries * Rows * Dimension;
+                if (work < 1 << 22 || Environment.ProcessorCount == 1)
+                    for (int b = 0; b < blocks; b++) DenseBlock(b, profiles, queries, sp);
+                else
+                    Parallel.For(0, blocks, b => DenseBlock(b, profiles, queries, sp));
                 return;
             }
             {
@@ -161,8 +177,9 @@ internal sealed class ItemMatrix
 
     /// <summary>For each query q (profile row q of <paramref name="profiles"/>, <c>[queries, Dimension]</c>): the score of
     /// <paramref name="targets"/>[q] plus <paramref name="bias"/> (null: none), and how many items score above and equal
-    /// to it (<see cref="Core.IRecommender.TryCountRanks"/>), by exactly the arithmetic of <see cref="MultiplyRows"/>:
-    /// dense through <see cref="DenseScoreKernel.Count"/>; sparse through the transposed matrix — each profile's non-zero
+    /// to it (<see cref="Core.IRecommender.TryCountRanks"/>), exactly as the scores of <see cref="MultiplyRows"/> rank:
+    /// dense through <see cref="DenseScoreKernel.Count"/> (higher = −1 for a query with a non-finite target: rank it
+    /// from its row); sparse through the transposed matrix — each profile's non-zero
     /// terms in ascending order add their postings into one row of scores, which sums every item's terms in the same
     /// order as <see cref="DotSparse"/> (terms missing from the profile add only zeros).</summary>
     public void CountRanks(float[] profiles, int queries, ReadOnlySpan<int> targets, float[]? bias, Span<float> targetScores, Span<int> higher, Span<int> equal)
@@ -174,7 +191,25 @@ internal sealed class ItemMatrix
         }
         if (IsDense)
         {
-            DenseScoreKernel.Count(_panels!.Value, DenseScoreKernel.PadBias(bias, Rows), Rows, Dimension, profiles, queries, targetScores, higher, equal);
+            // Both arithmetics are within γ_d Σ|p_k x_k| ≤ d·u·‖p‖·‖x‖ of the true dot product (Cauchy–Schwarz), plus one
+            // rounding each for the bias: a margin of twice their sum, doubled again, is safe; only items within it are
+            // scored again exactly.
+            float maxBias = bias is null ? 0 : bias.Select(MathF.Abs).Where(float.IsFinite).DefaultIfEmpty(0).Max();
+            var margins = new float[queries];
+            for (int q = 0; q < queries; q++)
+            {
+                float pn = TensorPrimitives.Norm(profiles.AsSpan(q * Dimension, Dimension));
+                float scale = pn * _maxNorm!.Value;
+                margins[q] = 4 * DenseScoreKernel.UnitRoundoff * ((Dimension + 2) * scale + Math.Abs(targetScores[q]) + maxBias) + 1e-30f;
+            }
+            var values = _values;
+            int dim = Dimension;
+            float Exact(int q, int j)
+            {
+                float dot = DotDense(values.AsSpan(j * dim, dim), profiles.AsSpan(q * dim, dim));
+                return bias is null ? dot : dot + bias[j];
+            }
+            DenseScoreKernel.Count(_panels!.Value, DenseScoreKernel.PadBias(bias, Rows), Rows, Dimension, profiles, queries, targetScores, margins, Exact, higher, equal);
             return;
         }
         var (tIndptr, tItems, tValues) = _transposed!.Value;
@@ -188,8 +223,7 @@ internal sealed class ItemMatrix
             for (int term = 0; term < Dimension; term++)
             {
                 float w = p[term];
-                if (w == 0) continue;
-                for (int k = tIndptr[term]; k < tIndptr[term + 1]; k++) row[tItems[k]] += tValues[k] * w;
+                if (w != 0) Scatter(row, tItems, tValues, tIndptr[term], tIndptr[term + 1], w);
             }
             if (bias is not null) TensorPrimitives.Add(row, bias, row);
             (h[q], e[q]) = Evaluation.ScoreCounts.CountHigherEqual(row, t[q]);
@@ -199,9 +233,19 @@ internal sealed class ItemMatrix
         e.CopyTo(equal);
     }
 
+    /// <summary><c>row[items[k]] += values[k] * w</c> for k in [from, to): one term's postings (no bounds checks: the
+    /// transposed matrix is built from this matrix's own indices).</summary>
+    private static unsafe void Scatter(float[] row, int[] items, float[] values, int from, int to, float w)
+    {
+        fixed (float* r = row)
+        fixed (int* it = items)
+        fixed (float* v = values)
+            for (int k = from; k < to; k++) r[it[k]] += v[k] * w;
+    }
+
     /// <summary>The score of item <paramref name="item"/> against one profile, as <see cref="MultiplyRows"/> computes it.</summary>
     public float Score(int item, ReadOnlySpan<float> profile) => IsDense
-        ? DenseScoreKernel.Dot(profile, _values.AsSpan(item * Dimension, Dimension))
+        ? DotDense(_values.AsSpan(item * Dimension, Dimension), profile)
         : DotSparse(RowIndices(item), Row(item), profile);
 
     /// <summary>CSR of the transpose: for each term, the items holding it (ascending) and their values.</summary>
@@ -221,6 +265,88 @@ internal sealed class ItemMatrix
                 values[slot] = _values[k];
             }
         return (indptr, items, values);
+    }
+
+    private unsafe void DenseBlock(int block, float[] profiles, int queries, nint scores)
+    {
+        int dim = Dimension, j0 = block * ItemBlock, j1 = Math.Min(Rows, j0 + ItemBlock);
+        float* s = (float*)scores;
+        long n = Rows;
+        Span<float> d = stackalloc float[8];
+        fixed (float* items = _values)
+        fixed (float* prof = profiles)
+        {
+            for (int q0 = 0; q0 < queries; q0 += QueryChunk)
+            {
+                int q1 = Math.Min(queries, q0 + QueryChunk);
+                int j = j0;
+                // 2 items × 4 queries per step: 6 vector loads feed 8 multiply-adds.
+                for (; j + 2 <= j1; j += 2)
+                {
+                    float* x0 = items + j * (long)dim, x1 = x0 + dim;
+                    int q = q0;
+                    for (; q + 4 <= q1; q += 4)
+                    {
+                        Dot2x4(x0, x1, prof + q * (long)dim, dim, d);
+                        for (int k = 0; k < 4; k++)
+                        {
+                            s[(q + k) * n + j] = d[k];
+                            s[(q + k) * n + j + 1] = d[4 + k];
+                        }
+                    }
+                    for (; q < q1; q++)
+                    {
+                        s[q * n + j] = Dot(x0, prof + q * (long)dim, dim);
+                        s[q * n + j + 1] = Dot(x1, prof + q * (long)dim, dim);
+                    }
+                }
+                for (; j < j1; j++)
+                    for (int q = q0; q < q1; q++) s[q * n + j] = Dot(items + j * (long)dim, prof + q * (long)dim, dim);
+            }
+        }
+    }
+
+    // Every (item, query) pair is accumulated the same way — one 8-lane accumulator over the first dim − dim % 8
+    // values, lane sum, then a scalar tail — in Dot and in Dot2x4, so a score is bit-identical whichever kernel
+    // computed it: a user's scores do not depend on the batch.
+    private static unsafe float Dot(float* x, float* p, int dim)
+    {
+        var a = Vector256<float>.Zero;
+        int k = 0;
+        for (; k + 8 <= dim; k += 8) a = Vector256.MultiplyAddEstimate(Vector256.Load(x + k), Vector256.Load(p + k), a);
+        float sum = Vector256.Sum(a);
+        for (; k < dim; k++) sum += x[k] * p[k];
+        return sum;
+    }
+
+    /// <summary>d[0..4) = x0 · p0..p3, d[4..8) = x1 · p0..p3 (profiles consecutive rows of length dim).</summary>
+    private static unsafe void Dot2x4(float* x0, float* x1, float* p0, int dim, Span<float> d)
+    {
+        float* p1 = p0 + dim, p2 = p1 + dim, p3 = p2 + dim;
+        Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default,
+            a10 = default, a11 = default, a12 = default, a13 = default;
+        int k = 0;
+        for (; k + 8 <= dim; k += 8)
+        {
+            var u = Vector256.Load(x0 + k); var v = Vector256.Load(x1 + k);
+            var w = Vector256.Load(p0 + k);
+            a00 = Vector256.MultiplyAddEstimate(u, w, a00); a10 = Vector256.MultiplyAddEstimate(v, w, a10);
+            w = Vector256.Load(p1 + k);
+            a01 = Vector256.MultiplyAddEstimate(u, w, a01); a11 = Vector256.MultiplyAddEstimate(v, w, a11);
+            w = Vector256.Load(p2 + k);
+            a02 = Vector256.MultiplyAddEstimate(u, w, a02); a12 = Vector256.MultiplyAddEstimate(v, w, a12);
+            w = Vector256.Load(p3 + k);
+            a03 = Vector256.MultiplyAddEstimate(u, w, a03); a13 = Vector256.MultiplyAddEstimate(v, w, a13);
+        }
+        float s00 = Vector256.Sum(a00), s01 = Vector256.Sum(a01), s02 = Vector256.Sum(a02), s03 = Vector256.Sum(a03);
+        float s10 = Vector256.Sum(a10), s11 = Vector256.Sum(a11), s12 = Vector256.Sum(a12), s13 = Vector256.Sum(a13);
+        for (; k < dim; k++)
+        {
+            s00 += x0[k] * p0[k]; s01 += x0[k] * p1[k]; s02 += x0[k] * p2[k]; s03 += x0[k] * p3[k];
+            s10 += x1[k] * p0[k]; s11 += x1[k] * p1[k]; s12 += x1[k] * p2[k]; s13 += x1[k] * p3[k];
+        }
+        d[0] = s00; d[1] = s01; d[2] = s02; d[3] = s03;
+        d[4] = s10; d[5] = s11; d[6] = s12; d[7] = s13;
     }
 
     /// <summary>Writes properties <c>{prefix}layout</c> ("dense" | "sparse"), <c>{prefix}dimension</c>,

@@ -18,6 +18,42 @@ public class BprMatrixFactorizationTests
     }
 
     [Fact]
+    public void Stratified_SameWeightsWhateverTheThreadCount_AndLearns()
+    {
+        // 40 users in 4 taste groups over 600 items (8 strata): each user's positives are in its group.
+        var rng = new Random(3);
+        var pairs = Enumerable.Range(0, 40).SelectMany(u => Enumerable.Range(0, 12).Select(_ => ($"u{u}", $"i{(u % 4) + 4 * rng.Next(150)}"))).Distinct().ToList();
+        var data = TinyData.Build(pairs, Enumerable.Range(0, 600).ToDictionary(i => $"i{i}", i => ""));
+        BprMatrixFactorization.StrataFor(data.Items.Count).Should().Be(8);
+        BprModel Fit(int threads) => new BlairClipContext(5).Recommenders.Bpr(new BprOptions { Factors = 12, Epochs = 40, Threads = threads }).Fit(data);
+        var one = Fit(1);
+        foreach (int threads in new[] { 2, 3, 8 })
+        {
+            var many = Fit(threads);
+            many.ItemFactors.ToArray().Should().Equal(one.ItemFactors.ToArray(), $"{threads} threads give the 1-thread weights bit for bit");
+            many.UserFactors.ToArray().Should().Equal(one.UserFactors.ToArray());
+            many.ItemBias.ToArray().Should().Equal(one.ItemBias.ToArray());
+        }
+        // It learns as well as sequential SGD: a user's own group outscores the other groups on average.
+        int Right(BprModel m)
+        {
+            int right = 0;
+            var scores = new float[data.Items.Count];
+            for (int u = 0; u < 40; u++)
+            {
+                int user = data.Users.IndexOf($"u{u}");
+                m.Score([new UserQuery(user, data.TrainHistories.Memory(user))], scores);
+                double own = Enumerable.Range(0, 600).Where(i => i % 4 == u % 4).Average(i => scores[data.Items.IndexOf($"i{i}")]);
+                double other = Enumerable.Range(0, 600).Where(i => i % 4 != u % 4).Average(i => scores[data.Items.IndexOf($"i{i}")]);
+                if (own > other) right++;
+            }
+            return right;
+        }
+        var sequential = new BlairClipContext(5).Recommenders.Bpr(new BprOptions { Factors = 12, Epochs = 40, Threads = 1, Schedule = BprSchedule.Hogwild }).Fit(data);
+        Right(one).Should().BeGreaterThanOrEqualTo(36).And.BeGreaterThanOrEqualTo(Right(sequential) - 2);
+    }
+
+    [Fact]
     public void StreamSeed_IsAFixedFunction_SameInEveryProcess()
     {
         // Values pinned so that a per-process randomised hash (e.g. HashCode.Combine) would fail here in a new process.

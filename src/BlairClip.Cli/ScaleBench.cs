@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using BlairClip.ML.Core;
+using BlairClip.ML.Data;
+using BlairClip.ML.Evaluation;
+using BlairClip.ML.Experiments;
+using BlairClip.ML.Experiments.Yaml;
+using BlairClip.ML.Recommenders;
+using BlairClip.ML.Split;
+using BlairClip.ML.Text;
+using TorchSharp;
+
+namespace BlairClip.Cli;
+
+/// <summary>Data shapes <c>blairclip bench</c> runs at.</summary>
+internal enum BenchScale
+{
+    /// <summary>The seed study's Appliances: 1.8 M users, 94 k items, 2.1 M reviews.</summary>
+    Appliances,
+    /// <summary>A minute-long check: 60 k users, 8 k items, 70 k reviews.</summary>
+    Small,
+}
+
+/// <summary><c>blairclip bench</c>: generates (or reuses) synthetic data of a scale, runs the seed study's three baselines on
+/// it end to end, then measures each optimised path beside its reference in the same process — the evaluator's dense
+/// kernel against the process's own float32 GEMM (libtorch's), the fast ranking paths against scoring full rows, and
+/// BPR's threads — and prints one table.</summary>
+internal static class ScaleBench
+{
+    private sealed record Row(string Stage, string Work, double Seconds, string Rate, string Ratio, string Note = "");
+
+    public static int Run(BenchScale scale, string root, TextWriter output)
+    {
+        var rows = new List<Row>();
+        var options = scale == BenchScale.Appliances ? new SyntheticDataOptions()
+            : new SyntheticDataOptions { Users = 60_000, Items = 8_000, Interactions = 70_000 };
+        var dir = Path.GetFullPath(Path.Combine(root, scale.ToString().ToLowerInvariant()));
+        var spec = Path.Combine(dir, "study.yaml");
+        if (!File.Exists(Path.Combine(dir, "reviews.jsonl")))
+        {
+            var w = Stopwatch.StartNew();
+            var written = SyntheticAmazonData.Write(options, dir);
+            File.WriteAllText(spec, SyntheticAmazonData.StudyYaml(scale.ToString().ToLowerInvariant()));
+            rows.Add(new("data synth", $"{written.Bytes / 1e6:F0} MB", w.Elapsed.TotalSeconds, $"{written.Bytes / 1e6 / w.Elapsed.TotalSeconds:F0} MB/s", ""));
+        }
+        long reviewBytes = new FileInfo(Path.Combine(dir, "reviews.jsonl")).Length + new FileInfo(Path.Combine(dir, "meta.jsonl")).Length;
+        output.WriteLine($"data: {dir} ({reviewBytes / 1e6:F0} MB of JSONL)");
+
+        // 1. The whole study, as a researcher runs it.
+        var outDir = Path.Combine(dir, "runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        var watch = Stopwatch.StartNew();
+        var outcome = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = outDir, Log = output });
+        double total = watch.Elapsed.TotalSeconds;
+        long studyPeak = PeakRssBytes();
+        var stages = outcome.Times.Stages.ToDictionary(s => s.Key, s => s.Value);
+        var result = outcome.Result;
+        rows.Add(new("load reviews + meta", $"{reviewBytes / 1e6:F0} MB", stages["load"], $"{reviewBytes / 1e6 / stages["load"]:F0} MB/s", "", "one thread"));
+        rows.Add(new("filter + split", "", stages["filter"] + stages["split"], "", ""));
+        foreach (var m in result.Models)
+        {
+            rows.Add(new($"{m.Name} fit", "", m.FitSeconds, "", ""));
+            rows.Add(new($"{m.Name} evaluate", $"{m.Evaluation.Users:N0} users", m.EvaluateSeconds, $"{m.Evaluation.Users / m.EvaluateSeconds:N0} users/s", ""));
+        }
+        rows.Add(new("whole study (tables, zips)", "", total, "", "", $"peak RSS {studyPeak / 1e9:F2} GB"));
+
+        // 2. Each optimised path beside its reference, on the same data, in this process.
+        var study = StudyData.Prepare(SpecDocument.Load(spec), new StageTimes());
+        var bc = new BlairClipContext(seed: 42);
+        var test = study.Split.Test;
+        int items = study.Data.Items.Count;
+        int sample = Math.Min(test.Count, 2000);
+
+        // The reference is libtorch's best float32 GEMM rate in this process: the evaluation's own shapes and a square one.
+        double gemm64 = GemmGflops(2048, 64, items), gemm512 = GemmGflops(512, 512, items), square = GemmGflops(1024, 1024, 1024);
+        double gemm = Math.Max(square, Math.Max(gemm64, gemm512));
+        rows.Add(new("float32 GEMM (libtorch) 64-d", $"2048×64×{items:N0}", double.NaN, $"{gemm64:F1} GFLOP/s", "reference"));
+        rows.Add(new("float32 GEMM (libtorch) 512-d", $"512×512×{items:N0}", double.NaN, $"{gemm512:F1} GFLOP/s", "reference"));
+        rows.Add(new("float32 GEMM (libtorch) 1024³", "1024×1024×1024", double.NaN, $"{square:F1} GFLOP/s", "reference", $"{torch.get_num_threads()} threads"));
+
+        var bpr = bc.Recommenders.Bpr(new BprOptions { Factors = 64, Epochs = 1, Threads = 1 }).Fit(study.Train);
+        var (fast, fastSeconds) = Evaluate(bc, bpr, test, study.TestHistories, RankingPath.Fast, test.Count);
+        double denseGflops = 2.0 * 64 * items * test.Count / fastSeconds / 1e9;
+        rows.Add(new("dense evaluate 64-d (BPR), fused kernel", $"{test.Count:N0} users", fastSeconds, $"{denseGflops:F1} GFLOP/s", $"{denseGflops / gemm:P0} of best GEMM"));
+        var (_, rowsSeconds) = Evaluate(bc, bpr, test, study.TestHistories, RankingPath.ScoreRows, sample);
+        rows.Add(new("dense evaluate 64-d, score rows (reference)", $"{sample:N0} users", rowsSeconds, $"{sample / rowsSeconds:N0} users/s", $"fused {test.Count / fastSeconds / (sample / rowsSeconds):F1}×"));
+
+        var rng = new Random(5);
+        var vectors = ML.DataViews.ColumnarDataView.Create(items).AddDense("E", 512, Enumerable.Range(0, items * 512).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
+        var wide = bc.Recommenders.Embedding(new EmbeddingRecommenderOptions { Mode = EmbeddingMode.Text, TextColumn = "E", Normalize = false })
+            .Fit(new RecDataset(study.Train.Users, study.Train.Items, vectors, study.Train.Train));
+        int wideUsers = Math.Min(test.Count, 20_000);
+        var (_, wideSeconds) = Evaluate(bc, wide, test, study.TestHistories, RankingPath.Fast, wideUsers);
+        double wideGflops = 2.0 * 512 * items * wideUsers / wideSeconds / 1e9;
+        rows.Add(new("dense evaluate 512-d (embedding), fused kernel", $"{wideUsers:N0} users", wideSeconds, $"{wideGflops:F1} GFLOP/s", $"{wideGflops / gemm:P0} of best GEMM"));
+
+        var tfidf = new RecommenderPipeline([bc.Transforms.TfIdf(new TfIdfOptions { MaxFeatures = 5000 })], bc.Recommenders.ContentProfile()).Fit(study.Train).Recommender;
+        var (_, tfFast) = Evaluate(bc, tfidf, test, study.TestHistories, RankingPath.Fast, test.Count);
+        var (_, tfRows) = Evaluate(bc, tfidf, test, study.TestHistories, RankingPath.ScoreRows, sample);
+        rows.Add(new("TF-IDF evaluate, transposed matrix", $"{test.Count:N0} users", tfFast, $"{test.Count / tfFast:N0} users/s", $"{test.Count / tfFast / (sample / tfRows):F1}× rows"));
+        rows.Add(new("TF-IDF evaluate, score rows (reference)", $"{sample:N0} users", tfRows, $"{sample / tfRows:N0} users/s", ""));
+
+        var pop = bc.Recommenders.Popularity().Fit(study.Train);
+        var (_, popFast) = Evaluate(bc, pop, test, study.TestHistories, RankingPath.Fast, test.Count);
+        var (_, popRows) = Evaluate(bc, pop, test, study.TestHistories, RankingPath.ScoreRows, sample);
+        rows.Add(new("Popularity evaluate, one sorted copy", $"{test.Count:N0} users", popFast, $"{test.Count / popFast:N0} users/s", $"{test.Count / popFast / (sample / popRows):F0}× rows"));
+        rows.Add(new("Popularity evaluate, score rows (reference)", $"{sample:N0} users", popRows, $"{sample / popRows:N0} users/s", ""));
+
+        long samples = (long)study.Train.Train.Count;
+        foreach (var (threads, label) in new[] { (1, "BPR fit, 1 thread (deterministic)"), (0, $"BPR fit, Hogwild ({Environment.ProcessorCount} threads)") })
+        {
+            var w = Stopwatch.StartNew();
+            bc.Recommenders.Bpr(new BprOptions { Factors = 64, Epochs = 5, Threads = threads }).Fit(study.Train);
+            double s = w.Elapsed.TotalSeconds;
+            rows.Add(new(label, $"{5 * samples / 1e6:F1} M samples", s, $"{5 * samples / s / 1e6:F2} M samples/s", ""));
+        }
+        rows.Add(new("peak RSS (whole bench)", "", double.NaN, $"{PeakRssBytes() / 1e9:F2} GB", ""));
+
+        output.WriteLine();
+        output.WriteLine($"| stage | work | seconds | rate | ratio | note |");
+        output.WriteLine("|---|---|---:|---:|---|---|");
+        foreach (var r in rows)
+            output.WriteLine($"| {r.Stage} | {r.Work} | {(double.IsNaN(r.Seconds) ? "" : r.Seconds.ToString("F2", CultureInfo.InvariantCulture))} | {r.Rate} | {r.Ratio} | {r.Note} |");
+        output.WriteLine($"cpu: {Environment.ProcessorCount} cores; vector width {System.Numerics.Vector<float>.Count} floats; FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported}");
+        return 0;
+    }
+
+    private static (EvaluationResult Result, double Seconds) Evaluate(BlairClipContext bc, IRecommender model, IReadOnlyList<HeldOutItem> cases,
+        UserHistories histories, RankingPath path, int users)
+    {
+        var evaluator = bc.Evaluation.Ranking(new RankingEvaluationOptions { Path = path });
+        var w = Stopwatch.StartNew();
+        var result = evaluator.Evaluate(model, cases, histories, users);
+        return (result, w.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>libtorch's float32 matmul rate for [m, k] × [k, n], best of 5 after a warm-up.</summary>
+    private static double GemmGflops(int m, int k, int n)
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = torch.rand(m, k);
+        var b = torch.rand(k, n);
+        torch.matmul(a, b).Dispose();
+        double best = double.MaxValue;
+        for (int r = 0; r < 5; r++)
+        {
+            var w = Stopwatch.StartNew();
+            torch.matmul(a, b).Dispose();
+            best = Math.Min(best, w.Elapsed.TotalSeconds);
+        }
+        return 2.0 * m * k * n / best / 1e9;
+    }
+
+    /// <summary>The process's peak resident set (VmHWM from /proc/self/status), in bytes; 0 where unknown.</summary>
+    private static long PeakRssBytes()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException) { return 0; }
+    }
+}
