@@ -64,6 +64,7 @@ public sealed class ColumnarDataView : IDataView
     public ColumnarDataView AddInt32(string name, int[] values) => With(new ScalarColumn<int>(name, NumberDataViewType.Int32, Check(values)));
     public ColumnarDataView AddInt64(string name, long[] values) => With(new ScalarColumn<long>(name, NumberDataViewType.Int64, Check(values)));
     public ColumnarDataView AddSingle(string name, float[] values) => With(new ScalarColumn<float>(name, NumberDataViewType.Single, Check(values)));
+    public ColumnarDataView AddUInt32(string name, uint[] values) => With(new ScalarColumn<uint>(name, NumberDataViewType.UInt32, Check(values)));
 
     /// <summary>A key column of <paramref name="count"/> keys: <paramref name="keys"/> are 1-based (0 = missing);
     /// <paramref name="keyValues"/> (optional, <paramref name="count"/> of them) become its KeyValues annotation.</summary>

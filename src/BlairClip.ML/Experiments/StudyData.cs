@@ -22,6 +22,9 @@ public sealed class StageTimes
         _stages.Add(new(stage, sw.Elapsed.TotalSeconds));
         return result;
     }
+
+    /// <summary>Records <paramref name="seconds"/> measured elsewhere under <paramref name="stage"/>.</summary>
+    public void Add(string stage, double seconds) => _stages.Add(new(stage, seconds));
 }
 
 /// <summary>A study's data after loading, filtering and splitting: what every model is fitted and scored on.</summary>

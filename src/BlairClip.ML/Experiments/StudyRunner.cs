@@ -131,7 +131,10 @@ public static class StudyRunner
                 {
                     var saved = new RecommenderModel(model.Name, built.Path, chain, study.Data.Users, study.Data.Items, titles,
                         study.TestHistories);
+                    var saveWatch = Stopwatch.StartNew();
                     ModelArchive.Save(saved, Path.Combine(staging, "models", ModelResult.FileStemOf(model.Name) + ".zip"));
+                    times.Add($"save:{model.Name}", saveWatch.Elapsed.TotalSeconds);
+                    log.WriteLine($"{model.Name}: saved models/{ModelResult.FileStemOf(model.Name)}.zip in {saveWatch.Elapsed.TotalSeconds:F2}s");
                 }
                 resolved.Add(new
                 {

@@ -46,24 +46,24 @@ public static class MLNetScoring
         bool sparse = scores.Parts.Any(p => !p.Items.IsDense);
         var segments = scores.Parts.SelectMany(p => new float[] { p.Items.Dimension, p.Items.IsDense ? 0 : 1 }).ToArray();
 
-        var userLookup = Lookup(ml, Enumerable.Range(0, users).Select(u => new UserRow
-        {
-            Key = (uint)u + 1, UserVector = Concat(scores.Parts.Select(p => p.Users), u, dim, sparse),
-        }), nameof(UserRow.UserVector), dim);
-        var itemLookup = Lookup(ml, Enumerable.Range(0, items).Select(i => new ItemRow
-        {
-            Key = (uint)i + 1, ItemVector = Concat(scores.Parts.Select(p => p.Items), i, dim, sparse),
-            ItemBias = scores.ItemBias?[i] ?? 0f, ItemSegments = new VBuffer<float>(segments.Length, segments),
-        }), nameof(ItemRow.ItemVector), dim, (nameof(ItemRow.ItemSegments), segments.Length));
+        // The lookups are views over the factor arrays themselves (no row objects, no copy): MapValue reads each once
+        // while fitting and once more while saving.
+        var userLookup = ItemMatrix.Concat([.. scores.Parts.Select(p => p.Users)], sparse)
+            .AddTo(DataViews.ColumnarDataView.Create(users).AddUInt32(LookupKey, Keys(users)), UserVector);
+        var bias = scores.ItemBias ?? new float[items];
+        var itemLookup = ItemMatrix.Concat([.. scores.Parts.Select(p => p.Items)], sparse)
+            .AddTo(DataViews.ColumnarDataView.Create(items).AddUInt32(LookupKey, Keys(items)), ItemVector)
+            .AddSingle(ItemBias, bias)
+            .AddDense(ItemSegments, segments.Length, Enumerable.Range(0, items).SelectMany(_ => segments).ToArray());
 
         var t = ml.Transforms;
         var key = itemLookup.Schema[LookupKey];
         var chain = t.Conversion.ConvertType(UserKey, UserIdColumn, DataKind.UInt32)
             .Append(t.Conversion.ConvertType(ItemKey, ItemIdColumn, DataKind.UInt32))
-            .Append(t.Conversion.MapValue(UserVector, userLookup, userLookup.Schema[LookupKey], userLookup.Schema[nameof(UserRow.UserVector)], UserKey))
-            .Append(t.Conversion.MapValue(ItemVector, itemLookup, key, itemLookup.Schema[nameof(ItemRow.ItemVector)], ItemKey))
-            .Append(t.Conversion.MapValue(ItemBias, itemLookup, key, itemLookup.Schema[nameof(ItemRow.ItemBias)], ItemKey))
-            .Append(t.Conversion.MapValue(ItemSegments, itemLookup, key, itemLookup.Schema[nameof(ItemRow.ItemSegments)], ItemKey))
+            .Append(t.Conversion.MapValue(UserVector, userLookup, userLookup.Schema[LookupKey], userLookup.Schema[UserVector], UserKey))
+            .Append(t.Conversion.MapValue(ItemVector, itemLookup, key, itemLookup.Schema[ItemVector], ItemKey))
+            .Append(t.Conversion.MapValue(ItemBias, itemLookup, key, itemLookup.Schema[ItemBias], ItemKey))
+            .Append(t.Conversion.MapValue(ItemSegments, itemLookup, key, itemLookup.Schema[ItemSegments], ItemKey))
             .Append(t.CustomMapping(new FactoredScoreMapping().GetMapping(), FactoredScoreMapping.ContractName))
             .Append(t.DropColumns(UserKey, ItemKey, UserVector, ItemVector, ItemBias, ItemSegments));
         return chain.Fit(KeyInput(users, items));
@@ -83,54 +83,11 @@ public static class MLNetScoring
 
     private static IDataView IdsView(Core.IdMap ids) => DataViews.ColumnarDataView.Create(ids.Count).AddText("Id", [.. ids.Ids]);
 
-    /// <summary>Row <paramref name="row"/> of every part, concatenated into one vector of <paramref name="dim"/>
-    /// (sparse: dense parts contribute every index, sparse parts their non-zeros).</summary>
-    private static VBuffer<float> Concat(IEnumerable<ItemMatrix> parts, int row, int dim, bool sparse)
+    /// <summary>1 … n: the lookups' key column (ML.NET keys are 1-based).</summary>
+    private static uint[] Keys(int n)
     {
-        if (!sparse)
-        {
-            var dense = new float[dim];
-            int at = 0;
-            foreach (var p in parts) { p.Row(row).CopyTo(dense.AsSpan(at)); at += p.Dimension; }
-            return new VBuffer<float>(dim, dense);
-        }
-        var values = new List<float>();
-        var indices = new List<int>();
-        int offset = 0;
-        foreach (var p in parts)
-        {
-            var v = p.Row(row);
-            if (p.IsDense) for (int d = 0; d < v.Length; d++) { indices.Add(offset + d); values.Add(v[d]); }
-            else
-            {
-                var idx = p.RowIndices(row);
-                for (int k = 0; k < v.Length; k++) { indices.Add(offset + idx[k]); values.Add(v[k]); }
-            }
-            offset += p.Dimension;
-        }
-        return new VBuffer<float>(dim, values.Count, [.. values], [.. indices]);
-    }
-
-    private static IDataView Lookup<T>(MLContext ml, IEnumerable<T> rows, string vectorColumn, int dim, params (string Column, int Size)[] more) where T : class
-    {
-        var definition = SchemaDefinition.Create(typeof(T));
-        definition[vectorColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dim);
-        foreach (var (column, size) in more) definition[column].ColumnType = new VectorDataViewType(NumberDataViewType.Single, size);
-        // Materialised: MapValue reads the lookup once while fitting and once more while saving.
-        return ml.Data.LoadFromEnumerable(rows.ToList(), definition);
-    }
-
-    private sealed class UserRow
-    {
-        public uint Key { get; set; }
-        public VBuffer<float> UserVector { get; set; }
-    }
-
-    private sealed class ItemRow
-    {
-        public uint Key { get; set; }
-        public VBuffer<float> ItemVector { get; set; }
-        public float ItemBias { get; set; }
-        public VBuffer<float> ItemSegments { get; set; }
+        var keys = new uint[n];
+        for (int k = 0; k < n; k++) keys[k] = (uint)k + 1;
+        return keys;
     }
 }

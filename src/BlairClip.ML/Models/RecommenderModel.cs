@@ -55,10 +55,7 @@ public sealed class RecommenderModel
         Recommender.Score([query], scores);
         var excluded = new HashSet<int>(query.History.ToArray());
         // Same order as the evaluator's rank: higher score first; ties broken by item index for a stable listing.
-        return Enumerable.Range(0, Items.Count)
-            .Where(i => !excluded.Contains(i))
-            .OrderByDescending(i => scores[i]).ThenBy(i => i)
-            .Take(top)
+        return TopK.Select(scores, top, excluded)
             .Select(i => new Recommendation(Items[i], scores[i], Titles.Count > i ? Titles[i] : null))
             .ToList();
     }

@@ -50,6 +50,44 @@ internal sealed class ItemMatrix
         return dense;
     }
 
+    /// <summary>The parts' rows side by side (same row count): the part itself when there is one; dense when every part is
+    /// and <paramref name="sparse"/> is false; else CSR (dense parts contribute every index, sparse ones their non-zeros).</summary>
+    public static ItemMatrix Concat(IReadOnlyList<ItemMatrix> parts, bool sparse)
+    {
+        if (parts.Count == 1 && parts[0].IsDense != sparse) return parts[0];
+        int rows = parts[0].Rows, dim = parts.Sum(p => p.Dimension);
+        if (!sparse)
+        {
+            var dense = new float[(long)rows * dim];
+            for (int r = 0; r < rows; r++)
+            {
+                int at = 0;
+                foreach (var p in parts) { p.Row(r).CopyTo(dense.AsSpan((int)((long)r * dim + at))); at += p.Dimension; }
+            }
+            return FromDense(dim, dense);
+        }
+        var indptr = new int[rows + 1];
+        var indices = new List<int>();
+        var values = new List<float>();
+        for (int r = 0; r < rows; r++)
+        {
+            int offset = 0;
+            foreach (var p in parts)
+            {
+                var v = p.Row(r);
+                if (p.IsDense) for (int d = 0; d < v.Length; d++) { indices.Add(offset + d); values.Add(v[d]); }
+                else
+                {
+                    var idx = p.RowIndices(r);
+                    for (int k = 0; k < v.Length; k++) { indices.Add(offset + idx[k]); values.Add(v[k]); }
+                }
+                offset += p.Dimension;
+            }
+            indptr[r + 1] = indices.Count;
+        }
+        return FromSparse(dim, indptr, [.. indices], [.. values]);
+    }
+
     /// <summary><paramref name="view"/> with these rows added as column <paramref name="name"/> (dense or CSR, as stored;
     /// the arrays are shared, not copied).</summary>
     public DataViews.ColumnarDataView AddTo(DataViews.ColumnarDataView view, string name) => IsDense
