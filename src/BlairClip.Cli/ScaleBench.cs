@@ -106,10 +106,15 @@ internal static class ScaleBench
         rows.Add(new("Popularity evaluate, score rows (reference)", $"{sample:N0} users", popRows, $"{sample / popRows:N0} users/s", ""));
 
         long samples = (long)study.Train.Train.Count;
-        foreach (var (threads, label) in new[] { (1, "BPR fit, 1 thread (deterministic)"), (0, $"BPR fit, Hogwild ({Environment.ProcessorCount} threads)") })
+        foreach (var (threads, schedule, label) in new[]
+        {
+            (0, BprSchedule.Deterministic, $"BPR fit, deterministic, {Environment.ProcessorCount} threads"),
+            (1, BprSchedule.Deterministic, "BPR fit, deterministic, 1 thread"),
+            (0, BprSchedule.Hogwild, $"BPR fit, Hogwild, {Environment.ProcessorCount} threads (reference)"),
+        })
         {
             var w = Stopwatch.StartNew();
-            bc.Recommenders.Bpr(new BprOptions { Factors = 64, Epochs = 5, Threads = threads }).Fit(study.Train);
+            bc.Recommenders.Bpr(new BprOptions { Factors = 64, Epochs = 5, Threads = threads, Schedule = schedule }).Fit(study.Train);
             double s = w.Elapsed.TotalSeconds;
             rows.Add(new(label, $"{5 * samples / 1e6:F1} M samples", s, $"{5 * samples / s / 1e6:F2} M samples/s", ""));
         }

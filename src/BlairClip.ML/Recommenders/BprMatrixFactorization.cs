@@ -9,12 +9,11 @@ namespace BlairClip.ML.Recommenders;
 /// <summary>How BPR's SGD runs on several threads.</summary>
 public enum BprSchedule
 {
-    /// <summary>Deterministic whatever the thread count: users and items fall into S × S strata by a hash of their index
-    /// (S = 8, fewer for small catalogs); each epoch runs S sub-epochs, in each of which the S cells (user block b, item block
-    /// (b + s) mod S) share no user and no item and run in parallel, a cell's negatives drawn from its own item block
-    /// (DSGD, Gemulla et al., 2011). Every cell has its own seeded stream, so the result does not depend on the threads
-    /// or their timing.</summary>
-    Stratified,
+    /// <summary>Deterministic whatever the thread count: samples are taken in mini-batches of 1,024; each sample's
+    /// gradient is computed on all cores from the factors as they stood at the batch's start, and the updates are then
+    /// applied in sample order. Draw s of an epoch (its positive and its negatives) is a fixed function of (seed, epoch,
+    /// s), so the threads only share out the work.</summary>
+    Deterministic,
     /// <summary>Lock-free updates on all threads at once (Niu et al., 2011): reproducible only with one thread.</summary>
     Hogwild,
 }
@@ -36,9 +35,9 @@ public sealed record BprOptions
     public float InitStd { get; init; } = 0.1f;
     /// <summary>(int) Worker threads; 0 = all cores.</summary>
     public int Threads { get; init; } = 0;
-    /// <summary>(stratified | hogwild) How the threads share the work: stratified is bit-for-bit reproducible for a seed
-    /// whatever <c>threads</c>; hogwild only with <c>threads: 1</c>.</summary>
-    public BprSchedule Schedule { get; init; } = BprSchedule.Stratified;
+    /// <summary>(deterministic | hogwild) How the threads share the work: deterministic mini-batches give the same factors
+    /// for a seed whatever <c>threads</c>; hogwild is reproducible only with <c>threads: 1</c>.</summary>
+    public BprSchedule Schedule { get; init; } = BprSchedule.Deterministic;
     /// <summary>(int?) Seed of this model's random streams; null = derived from the study seed.</summary>
     public int? Seed { get; init; }
 }
@@ -47,8 +46,8 @@ public sealed record BprOptions
 /// score(u, i) = b_i + p_u · q_i, trained by SGD on −ln σ(x_ui − x_uj) + L2.
 /// Positives are drawn uniformly over training <em>interactions</em> (so active users weigh by their activity — the seed
 /// study drew one sample per user per epoch and scored below random); negatives uniformly over all items, redrawn while
-/// in the user's history. Threads share the work by strata (deterministic, <see cref="BprSchedule.Stratified"/>) or
-/// lock-free (<see cref="BprSchedule.Hogwild"/>).</summary>
+/// in the user's history. Threads share the work by deterministic mini-batches (<see cref="BprSchedule.Deterministic"/>)
+/// or lock-free (<see cref="BprSchedule.Hogwild"/>).</summary>
 [PipelineStep("BprMatrixFactorization", typeof(BprOptions))]
 public sealed class BprMatrixFactorization : RecommenderEstimator<BprModel>
 {
@@ -87,35 +86,9 @@ public sealed class BprMatrixFactorization : RecommenderEstimator<BprModel>
         if (samples == 0 || items < 2) return new BprModel(k, p, q, bias);
 
         using var progress = _context.Progress.Start("BPR epochs", Options.Epochs);
-        if (Options.Schedule == BprSchedule.Stratified)
+        if (Options.Schedule == BprSchedule.Deterministic)
         {
-            int blocks = StrataFor(items);
-            var strata = new BprStrata(train, items, blocks);
-            for (int epoch = 0; epoch < Options.Epochs; epoch++)
-            {
-                strata.Draw(new Random(StreamSeed(seed, epoch, -1)));
-                for (int sub = 0; sub < blocks; sub++)
-                {
-                    int e = epoch, sb = sub;
-                    Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
-                    {
-                        int itemBlock = (b + sb) % blocks;
-                        var negatives = strata.ItemsOf(itemBlock);
-                        var rng = new Random(StreamSeed(seed, e, (sb * blocks + b) + 1));
-                        foreach (int row in strata.Cell(b, itemBlock))
-                        {
-                            int u = train.User[row], i = train.Item[row];
-                            var seen = histories[u];
-                            if (seen.Length >= items || negatives.Length < 2) continue;
-                            int j, tries = 0;
-                            do j = negatives[rng.Next(negatives.Length)]; while (seen.BinarySearch(j) >= 0 && ++tries < 64);
-                            if (j == i || seen.BinarySearch(j) >= 0) continue;  // a block the user has (nearly) all of
-                            StepSimd(p.AsSpan(u * k, k), q.AsSpan(i * k, k), q.AsSpan(j * k, k), ref bias[i], ref bias[j]);
-                        }
-                    });
-                }
-                progress.Advance();
-            }
+            new BprMiniBatches(Options, train, histories, items, seed, threads).Train(p, q, bias, progress);
             return new BprModel(k, p, q, bias);
         }
         for (int epoch = 0; epoch < Options.Epochs; epoch++)
@@ -154,47 +127,6 @@ public sealed class BprMatrixFactorization : RecommenderEstimator<BprModel>
         {
             float uf = pu[f];
             pu[f] += lr * (g * diff[f] - reg * uf);
-            qi[f] += lr * (g * uf - reg * qi[f]);
-            qj[f] += lr * (-g * uf - reg * qj[f]);
-        }
-        bi += lr * (g - regB * bi);
-        bj += lr * (-g - regB * bj);
-    }
-
-    /// <summary>Blocks per side of the stratified schedule: 8, fewer for catalogs under 512 items (a block keeps at least
-    /// 64 items to draw negatives from; 1 block is plain sequential SGD). It depends on the data only, never on the
-    /// thread count.</summary>
-    internal static int StrataFor(int items) => Math.Clamp(items / 64, 1, 8);
-
-    /// <summary><see cref="Step"/> vectorised over the factors (8 at a time, then the rest), one rounding per operation
-    /// as written: the same result whatever thread runs it.</summary>
-    private void StepSimd(Span<float> pu, Span<float> qi, Span<float> qj, ref float bi, ref float bj)
-    {
-        float lr = Options.LearningRate, reg = Options.Regularization, regB = Options.BiasRegularization;
-        int n = pu.Length, f = 0;
-        var acc = Vector256<float>.Zero;
-        for (; f + 8 <= n; f += 8)
-            acc += Vector256.Create(pu[f..]) * (Vector256.Create(qi[f..]) - Vector256.Create(qj[f..]));
-        float dot = Vector256.Sum(acc);
-        for (int r = f; r < n; r++) dot += pu[r] * (qi[r] - qj[r]);
-        float x = bi - bj + dot;
-        float g = 1f / (1f + MathF.Exp(x));
-        var vlr = Vector256.Create(lr);
-        var vg = Vector256.Create(g);
-        var vreg = Vector256.Create(reg);
-        for (f = 0; f + 8 <= n; f += 8)
-        {
-            var u = Vector256.Create(pu[f..]);
-            var a = Vector256.Create(qi[f..]);
-            var c = Vector256.Create(qj[f..]);
-            (u + vlr * (vg * (a - c) - vreg * u)).CopyTo(pu[f..]);
-            (a + vlr * (vg * u - vreg * a)).CopyTo(qi[f..]);
-            (c + vlr * (-vg * u - vreg * c)).CopyTo(qj[f..]);
-        }
-        for (; f < n; f++)
-        {
-            float uf = pu[f];
-            pu[f] += lr * (g * (qi[f] - qj[f]) - reg * uf);
             qi[f] += lr * (g * uf - reg * qi[f]);
             qj[f] += lr * (-g * uf - reg * qj[f]);
         }
