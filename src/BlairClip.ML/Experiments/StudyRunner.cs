@@ -136,10 +136,15 @@ public static class StudyRunner
                     times.Add($"save:{model.Name}", saveWatch.Elapsed.TotalSeconds);
                     log.WriteLine($"{model.Name}: saved models/{ModelResult.FileStemOf(model.Name)}.zip in {saveWatch.Elapsed.TotalSeconds:F2}s");
                 }
+                var training = (chain.Recommender as IReportsTraining)?.TrainingReport();
+                // The model is done with (fitted, evaluated, saved): give its memory back before the next one is fitted, so the
+                // run's peak is one model's, not the sum of every model's garbage.
+                chain = null!;
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 resolved.Add(new
                 {
                     name = model.Name, pipeline = built.Path, steps = built.Steps.Select(s => new { step = s.Step, options = s.Options }),
-                    training = (chain.Recommender as IReportsTraining)?.TrainingReport(),
+                    training,
                 });
             }
             var result = new StudyResult(spec.Name, results, study.Data.Users, study.Data.Items);

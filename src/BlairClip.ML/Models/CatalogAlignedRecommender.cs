@@ -25,6 +25,9 @@ public sealed class CatalogAlignedRecommender : IRecommender
     public int UnknownUsers { get; }
     public int ItemCount => _itemToModel.Length;
 
+    /// <summary>True when study item <paramref name="item"/> is in the model's catalog.</summary>
+    public bool KnowsItem(int item) => _itemToModel[item] >= 0;
+
     public void Score(ReadOnlySpan<UserQuery> queries, Span<float> scores)
     {
         int n = _model.Items.Count;

@@ -134,15 +134,9 @@ public sealed class BprMatrixFactorization : RecommenderEstimator<BprModel>
         bj += lr * (-g - regB * bj);
     }
 
-    /// <summary>A seed for (study seed, epoch, thread) that is the same in every process (SplitMix64 finaliser;
-    /// <see cref="HashCode"/> is randomised per process, so it cannot be used for reproducible streams).</summary>
-    internal static int StreamSeed(int seed, int epoch, int thread)
-    {
-        ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch << 32 ^ (uint)thread;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)((z ^ (z >> 31)) & int.MaxValue);
-    }
+    /// <summary>A seed for (study seed, epoch, thread) that is the same in every process (<see cref="SplitMix64"/>).</summary>
+    internal static int StreamSeed(int seed, int epoch, int thread) =>
+        (int)(SplitMix64.Finalize((ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch << 32 ^ (uint)thread) & int.MaxValue);
 
     private static void FillNormal(Random rng, Span<float> values, float std)
     {

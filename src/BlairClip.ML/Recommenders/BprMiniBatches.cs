@@ -139,12 +139,7 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
     private static void Add(Span<float> target, ReadOnlySpan<float> delta) =>
         System.Numerics.Tensors.TensorPrimitives.Add(target, delta, target);
 
-    /// <summary>SplitMix64 of (stream, counter): a fixed function, the same in every process.</summary>
-    private static ulong Mix(ulong stream, ulong counter)
-    {
-        ulong z = stream * 0x9E3779B97F4A7C15UL + counter * 0xD1B54A32D192ED03UL + 0x632BE59BD9B4E019UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>Draw <paramref name="counter"/> of <paramref name="stream"/>: a fixed function, the same in every process.</summary>
+    private static ulong Mix(ulong stream, ulong counter) =>
+        SplitMix64.Finalize(stream * 0x9E3779B97F4A7C15UL + counter * 0xD1B54A32D192ED03UL + 0x632BE59BD9B4E019UL);
 }

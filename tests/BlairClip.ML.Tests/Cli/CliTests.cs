@@ -46,6 +46,43 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_OnAStudyWithoutOverlap_IsRefused_AndUnknownHeldOutItemsAreSkippedNotHits()
+    {
+        var outDir = Path.Combine(_dir, "model");
+        Run("run", Quickstart, "--output", outDir, "--quiet", "--set", "models.BPR-MF.params.epochs=1").Code.Should().Be(0);
+        var zip = Path.Combine(outDir, "models", "Popularity.zip");
+
+        // A study whose items are all foreign to the model: every item would tie, and an optimistic tie would count a hit.
+        string Study(string name, params string[] reviews)
+        {
+            var dir = Path.Combine(_dir, name);
+            Directory.CreateDirectory(dir);
+            File.WriteAllLines(Path.Combine(dir, "reviews.jsonl"), reviews);
+            var items = reviews.Select(r => r.Split("\"parent_asin\": \"")[1].Split('"')[0]).Distinct();
+            File.WriteAllLines(Path.Combine(dir, "meta.jsonl"), items.Select(i => $"{{\"parent_asin\": \"{i}\", \"title\": \"t {i}\"}}"));
+            File.WriteAllText(Path.Combine(dir, "study.yaml"), "name: foreign\ndata: { format: amazon2023, reviews: reviews.jsonl, meta: meta.jsonl, item_text: [title] }\n"
+                + "split: { method: leave_one_out }\nmodels: [{ name: P, pipeline: popularity }]\n");
+            return Path.Combine(dir, "study.yaml");
+        }
+        static string R(string user, string item, int t) => $"{{\"user_id\": \"{user}\", \"parent_asin\": \"{item}\", \"timestamp\": {t}}}";
+        var foreign = Study("foreign", R("x1", "Z1", 1), R("x1", "Z2", 2), R("x2", "Z2", 1), R("x2", "Z3", 2));
+        var (code, stdout, stderr) = Run("evaluate", "--model", zip, foreign);
+        code.Should().Be(2);
+        stderr.Should().Contain("none of the study's 3 items is in the model's catalog");
+        stdout.Should().NotContain("1.0000");
+
+        // Two users of the quickstart's catalog: one held-out item known to the model, one foreign: the foreign one is
+        // skipped and counted, not ranked first.
+        var quickstartItems = File.ReadAllLines(Path.Combine(RepoPaths.AllBeauty, "meta_All_Beauty.jsonl")).Take(3)
+            .Select(l => l.Split("\"parent_asin\": \"")[1].Split('"')[0]).ToArray();
+        var mixed = Study("mixed", R("y1", quickstartItems[0], 1), R("y1", quickstartItems[1], 2), R("y2", quickstartItems[2], 1), R("y2", "FOREIGN", 2));
+        (code, stdout, stderr) = Run("evaluate", "--model", zip, mixed);
+        code.Should().Be(0, stderr);
+        stderr.Should().Contain("1 of 2 test users skipped: their held-out item is not in the model's catalog");
+        stdout.Should().Contain("| Popularity | 1 |", "only the user whose held-out item the model knows is evaluated");
+    }
+
+    [Fact]
     public void Run_IntoNonEmptyOutput_IsRefusedUnlessForce()
     {
         var outDir = Path.Combine(_dir, "full");
