@@ -65,6 +65,26 @@ public sealed class QuickstartEndToEndTests(QuickstartFixture run) : IClassFixtu
     }
 
     [Fact]
+    public void SameSeed_SameMetrics_WhateverTheThreadCount()
+    {
+        // BPR-MF's default schedule is deterministic: one thread and all cores give byte-identical metrics.
+        string Metrics(int threads)
+        {
+            var dir = Path.Combine(Path.GetDirectoryName(run.Output)!, $"threads-{threads}");
+            StudyRunner.Run(Path.Combine(RepoPaths.Root, "experiments", "quickstart.yaml"), new StudyRunOptions
+            {
+                OutputDirectory = dir, Overrides = [$"models.BPR-MF.params.threads={threads}", "output.save_models=false"],
+            });
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
+            return string.Join("\n", json["models"]!.AsArray().Select(m => m!["name"] + " " + m["metrics"]!.ToJsonString()));
+        }
+        var one = Metrics(1);
+        one.Should().Contain("BPR-MF");
+        Metrics(0).Should().Be(one);
+        Metrics(3).Should().Be(one);
+    }
+
+    [Fact]
     public void PerUserCsv_OneRowPerTestUser_MeanEqualsTable()
     {
         var lines = File.ReadAllLines(Path.Combine(run.Output, "per_user", "TF-IDF.csv"));
