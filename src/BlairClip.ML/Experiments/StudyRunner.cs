@@ -43,76 +43,46 @@ public static class StudyRunner
         var started = DateTime.UtcNow;
         var doc = SpecDocument.Load(specPath);
         foreach (var o in options.Overrides) doc.ApplyOverride(o);
-        var name = doc.Binder.Bind<StudySpec>(doc.Root, "").Name;
+        var bound = doc.Binder.Bind<StudySpec>(doc.Root, "");
+        var (output, resumed) = ResolveOutput(specPath, options, bound.Name, started);
+        var staging = StagingFolder(output, options.Resume);
 
-        if (options.Resume is not null && options.OutputDirectory is not null)
-            throw new IOException("--resume continues RUN_DIR in place and writes its results there; it cannot be combined with --output.");
-        RunState? resumed = null;
-        string output;
-        if (options.Resume is { } resumeDir)
-        {
-            resumeDir = Path.GetFullPath(resumeDir);
-            resumed = RunState.Read(resumeDir);
-            if (resumed.Fingerprint != RunState.Of(specPath, options.Overrides))
-                throw new IOException($"--resume {resumeDir}: it was started from {resumed.Spec} with other contents or other --set values; "
-                    + "resume it with the same spec file and the same --set options.");
-            // A killed run's staging folder finishes where that run was going; a kept folder finishes where it is.
-            output = IsStaging(resumeDir) ? resumed.Output : resumeDir;
-            if (output != resumeDir && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-                throw new IOException($"--resume {resumeDir}: its results would go to {output}, which is not empty now; move that folder away first.");
-        }
-        else
-        {
-            output = Path.GetFullPath(options.OutputDirectory
-                ?? Path.Combine(options.ResultsRoot, ModelResult.FileStemOf(name), started.ToLocalTime().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-            if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !options.Force)
-                throw new IOException($"Output folder {output} is not empty; pass --force to replace it.");
-        }
-
+        // The whole study is validated before any data is read: every model's pipeline and options, names, metrics.
         var times = new StageTimes();
         var log = options.Log ?? TextWriter.Null;
-        var seed = doc.Binder.Bind<StudySpec>(doc.Root, "").Seed;
-        var context = new BlairClipContext(seed, options.Progress, doc.Directory);
+        var context = new BlairClipContext(bound.Seed, options.Progress, doc.Directory);
+        context.Checkpoints.Root = Path.Combine(staging, RunState.CheckpointsFolder);
+        var pipelines = BuildPipelines(doc, bound, context);
+        RankingEvaluator evaluator;
+        try { evaluator = context.Evaluation.Ranking(bound.Evaluation); }
+        catch (InvalidOptionException e)
+        {
+            // Named like every other key error: file:line:col of the offending key under evaluation:.
+            var section = doc["evaluation"] as YamlMappingNode;
+            var node = section?.Children.FirstOrDefault(c => c.Key.ToString() == e.Option).Value ?? (YamlNode?)section ?? doc.Root;
+            throw doc.Binder.Error(node, $"evaluation.{e.Option}: {e.Message}");
+        }
+
         var study = StudyData.Prepare(doc, times, context);
         var spec = study.Spec;
         log.WriteLine($"data: {study.Data.Users.Count} users, {study.Data.Items.Count} items, {study.Split.Train.Count} training interactions, {study.Split.Test.Count} test users");
+        if (study.Split.Test.Count == 0)
+            throw doc.Binder.Error(doc["split"] ?? doc["filter"], $"no test users: after filtering ({study.Data.Users.Count} users, {study.Data.Report.Get("interactions")} interactions) "
+                + "no user has enough interactions to hold one out (leave_one_out needs 2, 3 with validation); nothing to evaluate.");
+        CheckPipelines(doc, pipelines, study);
 
-        // A fresh staging name: one left by a killed process with the same id may hold checkpoints to resume.
-        var staging = Path.Combine(Path.GetDirectoryName(output)!, $"{StagingPrefix(output)}{Environment.ProcessId}");
-        for (int n = 2; Directory.Exists(staging) && staging != (options.Resume is null ? null : Path.GetFullPath(options.Resume)); n++)
-            staging = Path.Combine(Path.GetDirectoryName(output)!, $"{StagingPrefix(output)}{Environment.ProcessId}-{n}");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        RemoveStaleStaging(output, log);
         if (options.Resume is null) Directory.CreateDirectory(staging);
         else if (Path.GetFullPath(options.Resume) != staging) Directory.Move(Path.GetFullPath(options.Resume), staging);
         var state = RunState.Running(specPath, options.Overrides, output);
         state.Write(staging);
-        context.Checkpoints.Root = Path.Combine(staging, RunState.CheckpointsFolder);
         log.WriteLine($"working in {staging} (renamed to {output} when the run completes; --resume it if this process is killed after checkpoints)");
         try
         {
-            var evaluator = context.Evaluation.Ranking(spec.Evaluation);
             var results = new List<ModelResult>();
             var resolved = new List<object>();
-            var modelNodes = ((YamlSequenceNode)doc["models"]!).Children;
             var titles = Titles(study);
-            // Every pipeline is built and its schemas checked through all steps before the first model is fitted.
-            var pipelines = new List<BuiltPipeline>();
-            for (int m = 0; m < spec.Models.Count; m++)
-            {
-                var model = spec.Models[m];
-                if (spec.Models.Take(m).Any(r => r.Name == model.Name))
-                    throw doc.Binder.Error(modelNodes[m], $"two models are named '{model.Name}'.");
-                var built = PipelineBuilder.Build(model, doc, modelNodes[m], context);
-                try
-                {
-                    built.Pipeline.Check(study.Train);
-                }
-                catch (SchemaMismatchException e)
-                {
-                    throw doc.Binder.Error(modelNodes[m], $"model '{model.Name}' ({Path.GetFileName(built.Path)}): {e.Message}");
-                }
-                pipelines.Add(built);
-            }
             for (int m = 0; m < spec.Models.Count; m++)
             {
                 var model = spec.Models[m];
@@ -154,9 +124,8 @@ public static class StudyRunner
             // Only what this run created is removed: its checkpoints and its state file.
             if (Directory.Exists(context.Checkpoints.Root)) Directory.Delete(context.Checkpoints.Root, recursive: true);
             File.Delete(Path.Combine(staging, RunState.FileName));
-            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
-            Directory.Move(staging, output);
-            return new StudyRunOutcome(result, output, times);
+            var final = MoveIntoPlace(staging, output, options, resumed is not null);
+            return new StudyRunOutcome(result, final, times);
         }
         catch (Exception e)
         {
@@ -175,6 +144,152 @@ public static class StudyRunner
             catch (IOException) { }
             throw new StudyStoppedException($"{e.Message}\nThe run stopped; its checkpoints are kept in {kept}. Continue it with:\n"
                 + $"  ./blairclip run {specPath}{string.Concat(options.Overrides.Select(o => $" --set {o}"))} --resume {kept}", e) { RunDirectory = kept };
+        }
+    }
+
+    /// <summary>Where the run's results go, checked before any work: an explicit <c>--output</c> must be absent, empty, or —
+    /// with <c>--force</c> — an earlier results folder (it holds our run.json and nothing else we would lose); the default
+    /// <c>results/&lt;name&gt;/&lt;timestamp&gt;/</c>; or, with <c>--resume</c>, the resumed run's folder.</summary>
+    private static (string Output, RunState? Resumed) ResolveOutput(string specPath, StudyRunOptions options, string name, DateTime started)
+    {
+        if (options.Resume is not null && options.OutputDirectory is not null)
+            throw new IOException("--resume continues RUN_DIR in place and writes its results there; it cannot be combined with --output.");
+        if (options.Resume is { } resumeDir)
+        {
+            resumeDir = Path.GetFullPath(resumeDir);
+            var resumed = RunState.Read(resumeDir);
+            if (resumed.Fingerprint != RunState.Of(specPath, options.Overrides))
+                throw new IOException($"--resume {resumeDir}: it was started from {resumed.Spec} with other contents or other --set values; "
+                    + "resume it with the same spec file and the same --set options.");
+            // A killed run's staging folder finishes where that run was going; a kept folder finishes where it is.
+            var target = IsStaging(resumeDir) ? resumed.Output : resumeDir;
+            if (target != resumeDir && Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+                throw new IOException($"--resume {resumeDir}: its results would go to {target}, which is not empty now; move that folder away first.");
+            return (target, resumed);
+        }
+        var output = Path.GetFullPath(options.OutputDirectory
+            ?? Path.Combine(options.ResultsRoot, ModelResult.FileStemOf(name), started.ToLocalTime().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        if (File.Exists(output)) throw new IOException($"--output {output} is a file; give a folder.");
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            if (!options.Force) throw new IOException($"Output folder {output} is not empty; pass --force to replace it.");
+            CheckReplaceable(output);
+        }
+        return (output, null);
+    }
+
+    /// <summary><c>--force</c> replaces only a folder that is recognisably an earlier run's results: it holds our
+    /// <c>run.json</c> and only the files and folders a run writes. Anything else is refused, naming what would be lost.</summary>
+    private static void CheckReplaceable(string folder)
+    {
+        string[] ours = ["run.json", "results.md", "results.csv", "results.json", "per_user", "models"];
+        var foreign = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => !ours.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        if (!File.Exists(Path.Combine(folder, "run.json")) || foreign.Count > 0)
+            throw new IOException($"--force would replace {folder}, which is not an earlier results folder of this program "
+                + (foreign.Count > 0 ? $"(it holds {string.Join(", ", foreign.Take(5))}{(foreign.Count > 5 ? $" and {foreign.Count - 5} more" : "")})" : "(it has no run.json)")
+                + "; choose another --output.");
+    }
+
+    /// <summary>This run's private staging folder beside <paramref name="output"/>: <c>.NAME.partial-PID</c>, with a suffix
+    /// when one of that name exists (a killed process with the same id may have left one with checkpoints to resume).</summary>
+    private static string StagingFolder(string output, string? resume)
+    {
+        var parent = Path.GetDirectoryName(output)!;
+        var resumeFull = resume is null ? null : Path.GetFullPath(resume);
+        var staging = Path.Combine(parent, $"{StagingPrefix(output)}{Environment.ProcessId}");
+        for (int n = 2; Directory.Exists(staging) && staging != resumeFull; n++)
+            staging = Path.Combine(parent, $"{StagingPrefix(output)}{Environment.ProcessId}-{n}");
+        return staging;
+    }
+
+    /// <summary>Removes staging folders beside <paramref name="output"/> that a killed run left behind: their process is
+    /// gone and they hold no checkpoints (those are kept: <c>--resume</c> can continue them, and the log says so).</summary>
+    private static void RemoveStaleStaging(string output, TextWriter log)
+    {
+        var parent = Path.GetDirectoryName(output)!;
+        if (!Directory.Exists(parent)) return;
+        foreach (var dir in Directory.EnumerateDirectories(parent, ".*.partial-*"))
+        {
+            var tail = Path.GetFileName(dir)[(Path.GetFileName(dir).LastIndexOf(".partial-", StringComparison.Ordinal) + ".partial-".Length)..];
+            if (!int.TryParse(tail.Split('-')[0], out int pid) || ProcessAlive(pid) || !File.Exists(Path.Combine(dir, RunState.FileName))) continue;
+            if (RunState.HasCheckpoints(dir)) { log.WriteLine($"note: {dir} is a killed run with checkpoints; continue it with --resume {dir}"); continue; }
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>Renames the finished staging folder into place, never replacing a folder this run does not own: an
+    /// output another run created meanwhile is an error (or, for the default timestamped path, a new suffix), and
+    /// <c>--force</c> replaces only an earlier results folder (checked again now).</summary>
+    private static string MoveIntoPlace(string staging, string output, StudyRunOptions options, bool resumed)
+    {
+        if (Directory.Exists(output) && !resumed)
+        {
+            bool empty = !Directory.EnumerateFileSystemEntries(output).Any();
+            if (empty) Directory.Delete(output);
+            else if (options.Force) { CheckReplaceable(output); Directory.Delete(output, recursive: true); }
+            else if (options.OutputDirectory is null)
+            {
+                // Another run took this timestamp: a fresh name beside it.
+                int n = 2;
+                while (Directory.Exists($"{output}-{n}")) n++;
+                output = $"{output}-{n}";
+            }
+            else
+            {
+                throw new IOException($"Output folder {output} was filled by another run while this one ran; nothing in it was touched, and this run's results were not kept.");
+            }
+        }
+        try { Directory.Move(staging, output); }
+        catch (IOException) when (Directory.Exists(output) && options.OutputDirectory is null)
+        {
+            output = $"{output}-{Environment.ProcessId}";
+            Directory.Move(staging, output);
+        }
+        return output;
+    }
+
+    /// <summary>Every model's pipeline built from the study (names unique, file names unique, options valid), before any
+    /// data is loaded.</summary>
+    private static List<BuiltPipeline> BuildPipelines(SpecDocument doc, StudySpec spec, BlairClipContext context)
+    {
+        var modelNodes = (doc["models"] as YamlSequenceNode)?.Children ?? [];
+        if (spec.Models.Count == 0) throw doc.Binder.Error(doc["models"] ?? doc.Root, "the study lists no models; add at least one under models:.");
+        var pipelines = new List<BuiltPipeline>();
+        for (int m = 0; m < spec.Models.Count; m++)
+        {
+            var model = spec.Models[m];
+            if (spec.Models.Take(m).Any(r => r.Name == model.Name))
+                throw doc.Binder.Error(modelNodes[m], $"two models are named '{model.Name}'.");
+            if (spec.Models.Take(m).FirstOrDefault(r => ModelResult.FileStemOf(r.Name) == ModelResult.FileStemOf(model.Name)) is { } other)
+                throw doc.Binder.Error(modelNodes[m], $"models '{other.Name}' and '{model.Name}' would both write models/{ModelResult.FileStemOf(model.Name)}.zip "
+                    + "and per_user/" + ModelResult.FileStemOf(model.Name) + ".csv; rename one.");
+            pipelines.Add(PipelineBuilder.Build(model, doc, modelNodes[m], context));
+        }
+        return pipelines;
+    }
+
+    /// <summary>Every pipeline's schemas checked through all steps against the loaded data, before the first model is fitted.</summary>
+    private static void CheckPipelines(SpecDocument doc, List<BuiltPipeline> pipelines, StudyData study)
+    {
+        var modelNodes = ((YamlSequenceNode)doc["models"]!).Children;
+        for (int m = 0; m < pipelines.Count; m++)
+        {
+            try
+            {
+                pipelines[m].Pipeline.Check(study.Train);
+            }
+            catch (SchemaMismatchException e)
+            {
+                throw doc.Binder.Error(modelNodes[m], $"model '{study.Spec.Models[m].Name}' ({Path.GetFileName(pipelines[m].Path)}): {e.Message}");
+            }
         }
     }
 
