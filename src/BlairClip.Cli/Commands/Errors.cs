@@ -18,7 +18,12 @@ internal static class Errors
         catch (StudyStoppedException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            return Expected(e.InnerException!) ? 2 : 1;
+            return e.InnerException is OperationCanceledException ? 130 : Expected(e.InnerException!) ? 2 : 1;
+        }
+        catch (OperationCanceledException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}; nothing was written.");
+            return 130;
         }
         catch (Exception e) when (Expected(e))
         {

@@ -21,10 +21,11 @@ internal static class RunCommand
         cmd.SetAction(p => Errors.Guard(() =>
         {
             bool q = p.GetValue(quiet);
+            using var interruption = new Interruption();
             var outcome = ConsoleProgress.Run(q, progress => StudyRunner.Run(p.GetValue(spec)!, new StudyRunOptions
             {
                 OutputDirectory = p.GetValue(output), Force = p.GetValue(force), Resume = p.GetValue(resume), Overrides = p.GetValue(set) ?? [],
-                Progress = progress, Log = q ? null : Console.Error,
+                Progress = interruption.Watch(progress), Log = q ? null : Console.Error,
             }));
             Tables.Write(outcome.Result);
             if (!q)

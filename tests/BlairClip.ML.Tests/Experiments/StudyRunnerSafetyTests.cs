@@ -121,6 +121,19 @@ public sealed class StudyRunnerSafetyTests : IDisposable
         log.ToString().Should().Contain($"--resume {resumable}");
     }
 
+    [Fact]
+    public void Interrupt_StopsAtTheNextStep_AndLeavesNothing()
+    {
+        var spec = Study(Popularity);
+        var output = Path.Combine(_files.Dir, "interrupted");
+        using var interruption = new BlairClip.Cli.Interruption();
+        var watched = interruption.Watch(new OnStage("evaluate", interruption.Request));
+        FluentActions.Invoking(() => StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = output, Progress = watched }))
+            .Should().Throw<OperationCanceledException>();
+        Directory.Exists(output).Should().BeFalse();
+        Directory.GetDirectories(_files.Dir, ".*").Should().BeEmpty("the staging folder is removed on an interrupt");
+    }
+
     /// <summary>Runs an action when a progress stage of that name starts (another process acting meanwhile).</summary>
     private sealed class OnStage(string stage, Action action) : IProgressReporter
     {
