@@ -17,9 +17,10 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSi
         "this build runs TorchSharp on the CPU libtorch (TorchBackend=cpu); build with `dotnet build -p:TorchBackend=cuda` "
         + "(TorchSharp-cuda-linux) to use a GPU, see README, 'GPU builds'";
 
-    /// <exception cref="ArgumentException">Unknown device or dtype, a non-positive batch size, or CUDA asked of a machine
-    /// without a CUDA device (the message names the option and the value).</exception>
-    /// <exception cref="NotSupportedException">CUDA asked of a CPU build (the message says how to build for CUDA).</exception>
+    /// <exception cref="ArgumentException">Unknown device or dtype, or a non-positive batch size (the message names the
+    /// option and the value).</exception>
+    /// <exception cref="NotSupportedException">CUDA asked of a CPU build (the message says how to build for CUDA), or of a
+    /// machine whose libtorch sees no CUDA device.</exception>
     public static TowerRuntime From(TowerOptions? options)
     {
         options ??= new TowerOptions();
@@ -42,7 +43,7 @@ internal sealed record TowerRuntime(Device Device, ScalarType DType, int BatchSi
             if (Backend != "cuda")
                 throw new NotSupportedException($"TowerOptions.Device is '{options.Device}', but {CudaBuildHint}.");
             if (!torch.cuda.is_available())
-                throw new ArgumentException($"TowerOptions.Device is '{options.Device}' but libtorch sees no CUDA device.", nameof(options));
+                throw new NotSupportedException($"device '{options.Device}': this CUDA build's libtorch sees no CUDA device (check the driver with nvidia-smi, or use device: cpu).");
         }
         return new TowerRuntime(device, dtype, options.BatchSize);
     }

@@ -23,8 +23,9 @@ internal static class EncodeCommand
         var batch = new Option<int>("--batch") { Description = "Items per forward pass.", DefaultValueFactory = _ => 32 };
         var output = new Option<string>("--output", "-o") { Description = "safetensors file to write (tensor `embeddings` [lines, dim]).", Required = true };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --output file (never one the command reads)." };
         var cmd = new Command("encode", "Encode texts or images with a pretrained tower into L2-normalised embeddings (safetensors).");
-        foreach (var o in new Option[] { checkpoint, texts, images, tower, device, dtype, batch, output, quiet }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, texts, images, tower, device, dtype, batch, output, quiet, force }) cmd.Options.Add(o);
         cmd.SetAction(p => Errors.Guard(() =>
         {
             string? t = p.GetValue(texts), i = p.GetValue(images);
@@ -40,6 +41,7 @@ internal static class EncodeCommand
             var options = new TowerOptions { Device = p.GetValue(device)!, DType = precision, BatchSize = n };
             if (!(options.Device is "cpu" or "cuda" || options.Device.StartsWith("cuda:", StringComparison.Ordinal)))
                 throw new IOException($"--device must be cpu, cuda or cuda:N, but was '{options.Device}'");
+            CheckOutput(p.GetValue(output)!, p.GetValue(force), p.GetValue(checkpoint)!, t ?? i!);
             var result = ConsoleProgress.Run(p.GetValue(quiet), progress => kind == "text"
                 ? EmbeddingExport.EncodeTexts(p.GetValue(checkpoint)!, t!, p.GetValue(output)!, options, progress)
                 : EmbeddingExport.EncodeImages(p.GetValue(checkpoint)!, i!, p.GetValue(output)!, options, progress));
@@ -47,5 +49,17 @@ internal static class EncodeCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The output may not be a file the command reads (the list file, anything in the checkpoint folder), even
+    /// with <c>--force</c>; an existing output is replaced only with <c>--force</c>.</summary>
+    private static void CheckOutput(string output, bool force, string checkpoint, string list)
+    {
+        var out_ = Path.GetFullPath(output);
+        var dir = Path.GetFullPath(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        if (out_ == Path.GetFullPath(list) || out_.StartsWith(dir, StringComparison.Ordinal))
+            throw new IOException($"--output {output} is a file this command reads ({(out_ == Path.GetFullPath(list) ? "the input list" : "inside the checkpoint folder")}); choose another path.");
+        if (Directory.Exists(out_)) throw new IOException($"--output {output} is a folder; give a .safetensors file path.");
+        if (File.Exists(out_) && !force) throw new IOException($"--output {output} exists; pass --force to replace it.");
     }
 }

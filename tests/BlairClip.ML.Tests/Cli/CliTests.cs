@@ -83,6 +83,40 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Encode_NeverOverwritesWhatItReads_AndReplacesAnOutputOnlyWithForce()
+    {
+        // tiny-roberta's weights and config with the real roberta-base tokenizer files, assembled as one checkpoint folder.
+        var checkpoint = Path.Combine(_dir, "tiny-roberta");
+        Directory.CreateDirectory(checkpoint);
+        var fixtures = Path.Combine(RepoPaths.Root, "tests", "BlairClip.ML.Tests", "Fixtures");
+        foreach (var f in Directory.GetFiles(Path.Combine(fixtures, "checkpoints", "tiny-roberta"))
+                     .Concat(new[] { "vocab.json", "merges.txt" }.Select(n => Path.Combine(fixtures, "tokenizers", "roberta-base", n)))
+                     .Append(Path.Combine(RepoPaths.Root, "tests", "BlairClip.Towers.Tests", "Fixtures", "tiny-roberta", "config.json")))
+            File.Copy(f, Path.Combine(checkpoint, Path.GetFileName(f)));
+        var texts = Path.Combine(_dir, "texts.txt");
+        File.WriteAllLines(texts, ["a red dress", "blue shoes"]);
+        var weights = Directory.GetFiles(checkpoint).First(f => f.EndsWith(".safetensors") || f.EndsWith(".bin"));
+        var before = File.ReadAllBytes(weights);
+        var (code, _, stderr) = Run("encode", "-c", checkpoint, "--texts", texts, "--output", weights, "--force", "-q");
+        code.Should().Be(2);
+        stderr.Should().Contain("is a file this command reads (inside the checkpoint folder)");
+        File.ReadAllBytes(weights).Should().Equal(before);
+        (code, _, stderr) = Run("encode", "-c", checkpoint, "--texts", texts, "--output", texts, "--force", "-q");
+        code.Should().Be(2);
+        stderr.Should().Contain("the input list");
+
+        var output = Path.Combine(_dir, "e.safetensors");
+        File.WriteAllText(output, "precious");
+        (code, _, stderr) = Run("encode", "-c", checkpoint, "--texts", texts, "--output", output, "-q");
+        code.Should().Be(2);
+        stderr.Should().Contain("exists; pass --force");
+        File.ReadAllText(output).Should().Be("precious");
+        (code, _, stderr) = Run("encode", "-c", checkpoint, "--texts", texts, "--output", output, "--force", "-q");
+        code.Should().Be(0, stderr);
+        new FileInfo(output).Length.Should().BeGreaterThan(100);
+    }
+
+    [Fact]
     public void Run_IntoNonEmptyOutput_IsRefusedUnlessForce()
     {
         var outDir = Path.Combine(_dir, "full");
