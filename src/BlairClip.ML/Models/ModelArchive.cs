@@ -118,6 +118,15 @@ public static class ModelArchive
         }
     }
 
+    /// <summary>A positive integer version field of model.json.</summary>
+    private static int Version(JsonObject root, string key)
+    {
+        var node = root[key] ?? throw new InvalidDataException($"model.json has no '{key}'.");
+        if (node.GetValueKind() != System.Text.Json.JsonValueKind.Number || !node.AsValue().TryGetValue(out int v) || v < 1)
+            throw new InvalidDataException($"model.json: '{key}' must be a positive integer, but is {node.ToJsonString()}.");
+        return v;
+    }
+
     public static RecommenderModel Read(Stream stream, string source)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -125,10 +134,13 @@ public static class ModelArchive
             ?? throw new InvalidDataException("model.json is empty.");
         if ((string?)root["format"] != Format)
             throw new InvalidDataException($"not a BlairClip model (model.json format is '{(string?)root["format"]}').");
-        int minReader = (int?)root["min_reader_version"] ?? int.MaxValue;
-        if (minReader > FormatVersion)
+        int formatVersion = Version(root, "format_version");
+        int minReader = root["min_reader_version"] is null && formatVersion == 1 ? 1 : Version(root, "min_reader_version");
+        if (formatVersion > FormatVersion || minReader > FormatVersion)
             throw new InvalidDataException(
-                $"written by a newer BlairClip.ML (model format {(int?)root["format_version"]}, needs reader version {minReader}); this build reads format {FormatVersion}. Upgrade BlairClip.ML to load it.");
+                $"written by a newer BlairClip.ML (model format {formatVersion}, needs reader version {minReader}); this build reads formats up to {FormatVersion}. Upgrade BlairClip.ML to load it.");
+        if (minReader > formatVersion)
+            throw new InvalidDataException($"model.json: min_reader_version {minReader} is above its format_version {formatVersion}; the manifest is damaged.");
 
         var transformers = new List<FittedItemStep>();
         foreach (var e in root["transformers"]!.AsArray())

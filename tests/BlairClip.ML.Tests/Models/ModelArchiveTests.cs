@@ -45,6 +45,17 @@ public sealed class ModelArchiveTests : IDisposable
         Rewrite(path, "model.json", s => s.Replace("\"min_reader_version\": 1", "\"min_reader_version\": 99"));
         FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>()
             .WithMessage($"{path}: written by a newer BlairClip.ML*needs reader version 99*");
+
+        // A newer format_version is refused even when it claims an old reader can read it; malformed versions are damage.
+        foreach (var (from, to, message) in new[]
+        {
+            ("\"min_reader_version\": 99", "\"min_reader_version\": 1", "*written by a newer BlairClip.ML (model format 999*"),
+            ("\"format_version\": 999", "\"format_version\": \"one\"", "*'format_version' must be a positive integer, but is \"one\"*"),
+        })
+        {
+            Rewrite(path, "model.json", s => s.Replace(from, to).Replace("\"format_version\": 2", "\"format_version\": 999"));
+            FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>().WithMessage(message);
+        }
     }
 
     [Fact]
