@@ -10,6 +10,10 @@ namespace BlairClip.Images.Decoding;
 /// PNG's gAMA chunk, which Pillow ignores.</remarks>
 public static class ImageDecoder
 {
+    /// <summary>Images above this many pixels are refused before decoding, as Pillow's <c>Image.MAX_IMAGE_PIXELS</c>
+    /// (89,478,485 by default) refuses decompression bombs: a 1 MB PNG can declare 20000 × 20000 pixels (1.2 GB of RGB).</summary>
+    public const long MaxPixels = 89_478_485;
+
     /// <summary>Reads and decodes one image file; the format comes from its first bytes.</summary>
     /// <returns>[height, width, 3] RGB pixels.</returns>
     /// <exception cref="ImageDecodeException">The file is missing or unreadable, of an unknown format, corrupt or
@@ -81,6 +85,10 @@ public static class ImageDecoder
 
     private static RgbImage DecodePng(ReadOnlySpan<byte> data, string source)
     {
+        // The size is in the IHDR chunk right after the signature (bytes 16–23, big-endian): checked before libpng allocates.
+        if (data.Length >= 24 && data[12..16].SequenceEqual("IHDR"u8))
+            CheckSize((int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[16..20]),
+                (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[20..24]), source);
         if (LibPngNative.Decode(data, out int width, out int height, out var rgb) is { } message)
             throw new ImageDecodeException(source, $"corrupt or truncated PNG (libpng: {message})");
         return new RgbImage(width, height, rgb);
@@ -99,6 +107,9 @@ public static class ImageDecoder
 
     private static void CheckSize(int width, int height, string source)
     {
+        if (width > 0 && height > 0 && (long)width * height > MaxPixels)
+            throw new ImageDecodeException(source, $"image of {width}x{height} = {(long)width * height:N0} pixels is above the limit of {MaxPixels:N0} "
+                + "(a possible decompression bomb; Pillow's default limit); refused before decoding");
         // A .NET array holds at most ~2^31 bytes; a header claiming more is corrupt for our purposes.
         if (width <= 0 || height <= 0 || (long)width * height * 4 > Array.MaxLength)
             throw new ImageDecodeException(source, $"unsupported image size {width}x{height} (width x height)");

@@ -27,6 +27,24 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Decode_DecompressionBomb_IsRefusedBeforeDecoding()
+    {
+        // A tiny PNG whose header declares 20000 × 20000 pixels (1.2 GB of RGB): refused from the header alone.
+        var png = TestPng.Encode(1, 1, TestPng.Gray, 8, [[0]]);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 20000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 20000);
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        FluentActions.Invoking(() => ImageDecoder.Decode(png, "bomb.png")).Should().Throw<ImageDecodeException>()
+            .WithMessage("*bomb.png*20000x20000 = 400,000,000 pixels is above the limit of 89,478,485*");
+        (GC.GetTotalAllocatedBytes(precise: true) - before).Should().BeLessThan(1 << 20, "nothing image-sized was allocated");
+        // At the limit it is only a size check: a 9459 × 9459 header (89,472,681 pixels) passes it and fails later as corrupt.
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 9459);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 9459);
+        FluentActions.Invoking(() => ImageDecoder.Decode(png, "big.png")).Should().Throw<ImageDecodeException>()
+            .Which.Message.Should().NotContain("above the limit");
+    }
+
+    [Fact]
     public void Decode_GrayPng_ReplicatesGrayIntoRgb()
     {
         var png = TestPng.Encode(3, 1, TestPng.Gray, 8, [[0, 128, 255]]);
