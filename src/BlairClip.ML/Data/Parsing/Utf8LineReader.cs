@@ -54,7 +54,9 @@ internal sealed class Utf8LineReader(Stream stream) : IDisposable
         }
         // A line longer than the buffer: double it, so a long line costs O(length) amortised.
         if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
-        int n = stream.Read(_buffer, _end, _buffer.Length - _end);
+        int n;
+        try { n = stream.Read(_buffer, _end, _buffer.Length - _end); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{e.Message} Lines read before it: {LineNumber:N0}.", e); }
         if (n == 0) _eof = true; else _end += n;
     }
 
