@@ -71,8 +71,11 @@ public static class StudyRunner
                 + "no user has enough interactions to hold one out (leave_one_out needs 2, 3 with validation); nothing to evaluate.");
         CheckPipelines(doc, pipelines, study);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        try { Directory.CreateDirectory(Path.GetDirectoryName(output)!); }
+        catch (UnauthorizedAccessException e) { throw new IOException($"Output folder {output}: cannot create {Path.GetDirectoryName(output)} ({e.Message}).", e); }
         RemoveStaleStaging(output, log);
+        if (!CanWrite(Path.GetDirectoryName(output)!))
+            throw new IOException($"Output folder {output}: its parent folder {Path.GetDirectoryName(output)} is not writable; choose another --output.");
         if (options.Resume is null) Directory.CreateDirectory(staging);
         else if (Path.GetFullPath(options.Resume) != staging) Directory.Move(Path.GetFullPath(options.Resume), staging);
         var state = RunState.Running(specPath, options.Overrides, output);
@@ -215,6 +218,14 @@ public static class StudyRunner
             if (RunState.HasCheckpoints(dir)) { log.WriteLine($"note: {dir} is a killed run with checkpoints; continue it with --resume {dir}"); continue; }
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>True when a file can be created in <paramref name="folder"/> (probed with a temporary file).</summary>
+    private static bool CanWrite(string folder)
+    {
+        var probe = Path.Combine(folder, $".blairclip-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try { File.WriteAllBytes(probe, []); File.Delete(probe); return true; }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException) { return false; }
     }
 
     private static bool ProcessAlive(int pid)

@@ -70,6 +70,20 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Load_AFolderOrANonGzipDotGz_SaysWhatIsWrongWithThatPath()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        Directory.CreateDirectory(Path.Combine(f.Dir, "reviews"));
+        FluentActions.Invoking(() => Load(f, reviews: "reviews")).Should().Throw<IOException>()
+            .WithMessage("`reviews`: 'reviews' is a folder*give the data file in it*");
+        f.Write("plain.jsonl", Review("u1", "A1", 1));
+        File.Move(Path.Combine(f.Dir, "plain.jsonl"), Path.Combine(f.Dir, "fake.jsonl.gz"));
+        FluentActions.Invoking(() => Load(f, reviews: "fake.jsonl.gz")).Should().Throw<InvalidDataException>()
+            .WithMessage("*fake.jsonl.gz is named .gz but is not gzip data (first bytes 7B22)*");
+    }
+
+    [Fact]
     public void Load_CatalogAll_KeepsItemsWithoutInteractions()
     {
         using var f = new TestFiles();

@@ -12,6 +12,8 @@ internal static class DataFile
         if (string.IsNullOrWhiteSpace(path))
             throw new Core.InvalidOptionException(key, path, "must be a file path");
         var full = Path.GetFullPath(Path.Combine(baseDirectory, path));
+        if (Directory.Exists(full))
+            throw new IOException($"`{key}`: '{path}' is a folder ({full}); give the data file in it.");
         if (!File.Exists(full))
             throw new FileNotFoundException($"`{key}`: file '{path}' not found (looked for {full}).", full);
         return full;
@@ -31,7 +33,19 @@ internal static class DataFile
     public static Utf8LineReader OpenLines(string fullPath)
     {
         Stream s = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        if (IsGzip(fullPath)) s = new GZipStream(s, CompressionMode.Decompress);
-        return new Utf8LineReader(s);
+        if (IsGzip(fullPath))
+        {
+            // .NET's own message for a non-gzip stream ("unsupported compression method") names no file.
+            Span<byte> magic = stackalloc byte[2];
+            int n = s.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            if (n < 2 || magic[0] != 0x1F || magic[1] != 0x8B)
+            {
+                s.Dispose();
+                throw new InvalidDataException($"{fullPath} is named .gz but is not gzip data (first bytes {Convert.ToHexString(magic[..n])}); rename it or compress it.");
+            }
+            s.Position = 0;
+            s = new GZipStream(s, CompressionMode.Decompress);
+        }
+        return new Utf8LineReader(s, fullPath);
     }
 }

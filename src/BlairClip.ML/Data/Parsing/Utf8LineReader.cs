@@ -3,7 +3,7 @@ namespace BlairClip.ML.Data.Parsing;
 /// <summary>Reads a stream as UTF-8 lines without decoding them: each line is a span into an internal buffer that
 /// grows to the longest line, so a file is never held whole in memory. Accepts LF and CRLF endings and drops a
 /// leading UTF-8 byte order mark.</summary>
-internal sealed class Utf8LineReader(Stream stream) : IDisposable
+internal sealed class Utf8LineReader(Stream stream, string? name = null) : IDisposable
 {
     private byte[] _buffer = new byte[1 << 16];
     private int _start, _end, _scanned;
@@ -56,7 +56,7 @@ internal sealed class Utf8LineReader(Stream stream) : IDisposable
         if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
         int n;
         try { n = stream.Read(_buffer, _end, _buffer.Length - _end); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{e.Message} Lines read before it: {LineNumber:N0}.", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{name ?? "the data"}: damaged compressed data after line {LineNumber:N0} ({e.Message}).", e); }
         if (n == 0) _eof = true; else _end += n;
     }
 
