@@ -11,7 +11,11 @@ namespace BlairClip.ML.Evaluation;
 /// <param name="CiLower">2.5th percentile of the bootstrap distribution of d̄.</param>
 /// <param name="CiUpper">97.5th percentile of the bootstrap distribution of d̄.</param>
 public sealed record PairedComparisonResult(string Metric, int Users, double MeanA, double MeanB, double MeanDifference,
-    double TStatistic, double PValue, double CiLower, double CiUpper);
+    double TStatistic, double PValue, double CiLower, double CiUpper)
+{
+    /// <summary>Two-sided Wilcoxon signed-rank p-value of the same differences (<see cref="SignedRankTest"/>).</summary>
+    public double WilcoxonP { get; init; } = double.NaN;
+}
 
 /// <summary>Is model A better than model B on a metric, user by user? A paired t-test on the per-user
 /// differences and a seeded percentile-bootstrap 95% confidence interval of their mean.</summary>
@@ -48,18 +52,34 @@ public static class PairedComparison
         double[] va = a.PerUserValues(metric), vb = b.PerUserValues(metric);
         var d = new double[n];
         for (int u = 0; u < n; u++) d[u] = va[u] - vb[u];
-        double mean = d.Average();
+        var (t, p) = TTest(d);
+        var (lower, upper) = BootstrapInterval(d, resamples, seed);
+        return new PairedComparisonResult(metric, n, va.Average(), vb.Average(), d.Average(), t, p, lower, upper)
+        {
+            WilcoxonP = SignedRankTest.TwoSidedP(d),
+        };
+    }
+
+    /// <summary>The paired t-test of the differences <paramref name="d"/> (scipy's <c>ttest_rel</c>): t = d̄ / (s_d / √n)
+    /// and its two-sided p-value with n − 1 degrees of freedom; when every difference is equal, p = 1 if it is 0 and 0
+    /// otherwise.</summary>
+    public static (double T, double P) TTest(ReadOnlySpan<double> d)
+    {
+        int n = d.Length;
+        double mean = 0;
+        foreach (double x in d) mean += x;
+        mean /= n;
         double ss = 0;
         foreach (double x in d) ss += (x - mean) * (x - mean);
         double sd = Math.Sqrt(ss / (n - 1));
-
-        double t, p;
-        if (sd == 0) { t = mean == 0 ? 0 : Math.CopySign(double.PositiveInfinity, mean); p = mean == 0 ? 1 : 0; }
-        else { t = mean / (sd / Math.Sqrt(n)); p = StudentT.TwoSidedP(t, n - 1); }
-
-        var (lower, upper) = BootstrapInterval(d, resamples, seed);
-        return new PairedComparisonResult(metric, n, va.Average(), vb.Average(), mean, t, p, lower, upper);
+        if (sd == 0) return (mean == 0 ? 0 : Math.CopySign(double.PositiveInfinity, mean), mean == 0 ? 1 : 0);
+        double t = mean / (sd / Math.Sqrt(n));
+        return (t, StudentT.TwoSidedP(t, n - 1));
     }
+
+    /// <summary>The seeded percentile-bootstrap 95 % interval of the mean of <paramref name="values"/>.</summary>
+    public static (double Lower, double Upper) MeanInterval(double[] values, int resamples = 1000, int seed = 42) =>
+        BootstrapInterval(values, resamples, seed);
 
     private static (double Lower, double Upper) BootstrapInterval(double[] d, int resamples, int seed)
     {
