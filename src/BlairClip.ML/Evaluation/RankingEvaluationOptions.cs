@@ -44,6 +44,11 @@ public sealed record RankingEvaluationOptions
     /// <c>[batch_size, items]</c> float buffer.</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>(string?, <c>baseline</c>) A model name: every other model is compared with it on per-user values (paired
+    /// t-test and Wilcoxon signed-rank, Holm-corrected across models) and the table marks significant wins and losses.
+    /// Not used by the evaluator itself; the study runner reports it.</summary>
+    public string? Baseline { get; init; }
+
     /// <summary>(fast | score_rows, <c>path</c>) How ranks are computed; both give the same ranks (<see cref="RankingPath"/>).</summary>
     public RankingPath Path { get; init; } = RankingPath.Fast;
 }

@@ -121,6 +121,7 @@ public static class StudyRunner
                 });
             }
             var result = new StudyResult(spec.Name, results, study.Data.Users, study.Data.Items);
+            result = result with { Significance = Significance.Compute(result, spec.Evaluation.Baseline, spec.Seed) };
             ResultsWriter.WriteAll(result, staging, spec.Output.PerUser);
             RunManifest.Write(Path.Combine(staging, "run.json"), doc, study, results, resolved, started, context.Report);
 
@@ -284,6 +285,9 @@ public static class StudyRunner
                     + "and per_user/" + ModelResult.FileStemOf(model.Name) + ".csv; rename one.");
             pipelines.Add(PipelineBuilder.Build(model, doc, modelNodes[m], context));
         }
+        if (spec.Evaluation.Baseline is { } baseline && spec.Models.All(m => m.Name != baseline))
+            throw doc.Binder.Error((doc["evaluation"] as YamlMappingNode)?.Children.FirstOrDefault(c => c.Key.ToString() == "baseline").Value ?? doc["evaluation"],
+                $"evaluation.baseline '{baseline}' is not a model of the study (models: {string.Join(", ", spec.Models.Select(m => m.Name))}).");
         return pipelines;
     }
 

@@ -34,15 +34,38 @@ public static class ResultsWriter
         sb.Append("# ").Append(r.Name).Append("\n\n");
         sb.Append("| Model | Users | ").Append(string.Join(" | ", metrics)).Append(" | Fit (s) | Evaluate (s) |\n");
         sb.Append("|---|---:|").Append(string.Concat(metrics.Select(_ => "---:|"))).Append("---:|---:|\n");
+        var sig = r.Significance;
         foreach (var m in r.Models)
         {
-            sb.Append("| ").Append(m.Name).Append(" | ").Append(m.Evaluation.Users).Append(" | ");
+            sb.Append("| ").Append(m.Name).Append(m.Name == sig?.Baseline ? " (baseline)" : "").Append(" | ").Append(m.Evaluation.Users).Append(" | ");
             foreach (var name in metrics)
-                sb.Append(m.Evaluation.Metrics.TryGetValue(name, out var v) ? v.ToString("F4", Inv) : "").Append(" | ");
+            {
+                sb.Append(m.Evaluation.Metrics.TryGetValue(name, out var v) ? v.ToString("F4", Inv) : "");
+                if (sig is not null && sig.VersusBaseline.TryGetValue(m.Name, out var vs) && vs.TryGetValue(name, out var c) && c.Mark != 0)
+                    sb.Append(c.Mark > 0 ? " ▲" : " ▼");
+                sb.Append(" | ");
+            }
             sb.Append(m.FitSeconds.ToString("F2", Inv)).Append(" | ").Append(m.EvaluateSeconds.ToString("F2", Inv)).Append(" |\n");
         }
+        if (sig is null) return sb.ToString();
+        if (sig.Baseline is not null)
+        {
+            sb.Append($"\n▲ / ▼: significantly better / worse than {sig.Baseline} (paired t-test, Holm-corrected across models, α = 0.05).\n");
+            sb.Append($"\n## Against {sig.Baseline}\n\n| Model | Metric | Difference | 95% CI | t-test p | Holm | Wilcoxon p | Holm |\n|---|---|---:|---|---:|---:|---:|---:|\n");
+            foreach (var (model, table) in sig.VersusBaseline)
+                foreach (var (metric, c) in table)
+                    sb.Append($"| {model} | {metric} | {c.Difference.ToString("+0.0000;-0.0000", Inv)} | [{c.CiLower.ToString("F4", Inv)}, {c.CiUpper.ToString("F4", Inv)}] | "
+                        + $"{P(c.TTestP)} | {P(c.TTestHolm)} | {P(c.WilcoxonP)} | {P(c.WilcoxonHolm)} |\n");
+        }
+        sb.Append($"\n## 95% confidence intervals (bootstrap over users, {Significance.Resamples} resamples)\n\n| Model | ").Append(string.Join(" | ", metrics)).Append(" |\n|---|")
+          .Append(string.Concat(metrics.Select(_ => "---|"))).Append('\n');
+        foreach (var (model, table) in sig.Intervals)
+            sb.Append("| ").Append(model).Append(" | ").Append(string.Join(" | ", metrics.Select(k => table.TryGetValue(k, out var ci)
+                ? $"[{ci.Lower.ToString("F4", Inv)}, {ci.Upper.ToString("F4", Inv)}]" : ""))).Append(" |\n");
         return sb.ToString();
     }
+
+    private static string P(double p) => double.IsNaN(p) ? "" : p < 1e-4 ? p.ToString("0.0E+0", Inv) : p.ToString("F4", Inv);
 
     public static string Csv(StudyResult r)
     {
@@ -67,14 +90,33 @@ public static class ResultsWriter
         {
             var metrics = new JsonObject();
             foreach (var (k, v) in m.Evaluation.Metrics) metrics[k] = v;
-            models.Add(new JsonObject
+            var entry = new JsonObject
             {
                 ["name"] = m.Name, ["users"] = m.Evaluation.Users, ["metrics"] = metrics,
                 ["fit_seconds"] = m.FitSeconds, ["evaluate_seconds"] = m.EvaluateSeconds,
-            });
+            };
+            if (r.Significance is { } sig)
+            {
+                if (sig.Intervals.TryGetValue(m.Name, out var cis))
+                    entry["ci95"] = new JsonObject(cis.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Lower, kv.Value.Upper))));
+                if (sig.VersusBaseline.TryGetValue(m.Name, out var vs))
+                    entry["vs_baseline"] = new JsonObject(vs.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject
+                    {
+                        ["difference"] = kv.Value.Difference, ["ci95"] = new JsonArray(kv.Value.CiLower, kv.Value.CiUpper),
+                        ["ttest_p"] = Finite(kv.Value.TTestP), ["ttest_p_holm"] = Finite(kv.Value.TTestHolm),
+                        ["wilcoxon_p"] = Finite(kv.Value.WilcoxonP), ["wilcoxon_p_holm"] = Finite(kv.Value.WilcoxonHolm),
+                        ["significant"] = kv.Value.Mark,
+                    })));
+            }
+            models.Add(entry);
         }
-        return new JsonObject { ["name"] = r.Name, ["models"] = models }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var root = new JsonObject { ["name"] = r.Name, ["models"] = models };
+        if (r.Significance?.Baseline is { } baseline) root["baseline"] = baseline;
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
+
+    /// <summary>JSON has no NaN: a non-finite value is written as null.</summary>
+    private static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     public static string PerUserCsv(ModelResult m, StudyResult r)
     {

@@ -14,4 +14,8 @@ public sealed record ModelResult(string Name, string Pipeline, EvaluationResult 
 }
 
 /// <summary>Everything a study run produced, in model order.</summary>
-public sealed record StudyResult(string Name, IReadOnlyList<ModelResult> Models, IdMap Users, IdMap Items);
+public sealed record StudyResult(string Name, IReadOnlyList<ModelResult> Models, IdMap Users, IdMap Items)
+{
+    /// <summary>Intervals and baseline comparisons, when computed (the study runner always does).</summary>
+    public Significance? Significance { get; init; }
+}
