@@ -49,6 +49,10 @@ public sealed record RankingEvaluationOptions
     /// Not used by the evaluator itself; the study runner reports it.</summary>
     public string? Baseline { get; init; }
 
+    /// <summary>(mapping, <c>slices</c>) Sub-tables of the test users: held-out item cold/warm, user activity buckets,
+    /// item popularity buckets (see <see cref="Reporting.SliceOptions"/>); null = none. Reported by the study runner.</summary>
+    public Reporting.SliceOptions? Slices { get; init; }
+
     /// <summary>(fast | score_rows, <c>path</c>) How ranks are computed; both give the same ranks (<see cref="RankingPath"/>).</summary>
     public RankingPath Path { get; init; } = RankingPath.Fast;
 }

@@ -121,7 +121,12 @@ public static class StudyRunner
                 });
             }
             var result = new StudyResult(spec.Name, results, study.Data.Users, study.Data.Items);
-            result = result with { Significance = Significance.Compute(result, spec.Evaluation.Baseline, spec.Seed) };
+            result = result with
+            {
+                Significance = Significance.Compute(result, spec.Evaluation.Baseline, spec.Seed),
+                Slices = spec.Evaluation.Slices is { } slices
+                    ? SliceTable.Assign(slices, study.Split.Test, study.TestHistories, study.Split.Train, study.Data.Items.Count) : null,
+            };
             ResultsWriter.WriteAll(result, staging, spec.Output.PerUser);
             RunManifest.Write(Path.Combine(staging, "run.json"), doc, study, results, resolved, started, context.Report);
 

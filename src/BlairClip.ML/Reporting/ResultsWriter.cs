@@ -47,6 +47,16 @@ public static class ResultsWriter
             }
             sb.Append(m.FitSeconds.ToString("F2", Inv)).Append(" | ").Append(m.EvaluateSeconds.ToString("F2", Inv)).Append(" |\n");
         }
+        if (r.Slices is { } slices)
+            for (int f = 0; f < slices.Families.Count; f++)
+            {
+                sb.Append($"\n## Slice: {slices.Families[f]}\n\n| Slice | Users | Model | ").Append(string.Join(" | ", metrics)).Append(" |\n|---|---:|---|")
+                  .Append(string.Concat(metrics.Select(_ => "---:|"))).Append('\n');
+                foreach (var (label, users) in slices.Groups(f))
+                    foreach (var m in r.Models)
+                        sb.Append($"| {label} | {users.Length} | {m.Name} | ").Append(string.Join(" | ", metrics.Select(k => m.Evaluation.Metrics.ContainsKey(k)
+                            ? users.Average(u => m.Evaluation.PerUser[u].Values[Array.IndexOf(m.Evaluation.MetricNames.ToArray(), k)]).ToString("F4", Inv) : ""))).Append(" |\n");
+            }
         if (sig is null) return sb.ToString();
         if (sig.Baseline is not null)
         {
@@ -111,6 +121,26 @@ public static class ResultsWriter
             models.Add(entry);
         }
         var root = new JsonObject { ["name"] = r.Name, ["models"] = models };
+        if (r.Slices is { } slices)
+        {
+            var all = new JsonObject();
+            for (int f = 0; f < slices.Families.Count; f++)
+            {
+                var family = new JsonObject();
+                foreach (var (label, users) in slices.Groups(f))
+                {
+                    var byModel = new JsonObject();
+                    foreach (var m in r.Models)
+                    {
+                        var names = m.Evaluation.MetricNames.ToArray();
+                        byModel[m.Name] = new JsonObject(names.Select((k, j) => KeyValuePair.Create(k, (JsonNode?)users.Average(u => m.Evaluation.PerUser[u].Values[j]))));
+                    }
+                    family[label] = new JsonObject { ["users"] = users.Length, ["models"] = byModel };
+                }
+                all[slices.Families[f]] = family;
+            }
+            root["slices"] = all;
+        }
         if (r.Significance?.Baseline is { } baseline) root["baseline"] = baseline;
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
@@ -122,12 +152,16 @@ public static class ResultsWriter
     {
         var e = m.Evaluation;
         var sb = new StringBuilder();
-        sb.Append("user,item,rank,candidates,").Append(string.Join(",", e.MetricNames.Select(CsvField))).Append('\n');
-        foreach (var u in e.PerUser)
+        sb.Append("user,item,rank,candidates,").Append(string.Join(",", e.MetricNames.Select(CsvField)));
+        if (r.Slices is { } slices) foreach (var f in slices.Families) sb.Append(",slice_").Append(f);
+        sb.Append('\n');
+        for (int k = 0; k < e.PerUser.Count; k++)
         {
+            var u = e.PerUser[k];
             sb.Append(CsvField(r.Users[u.User])).Append(',').Append(CsvField(r.Items[u.Item])).Append(',')
               .Append(u.Rank.ToString("R", Inv)).Append(',').Append(u.Candidates);
             foreach (var v in u.Values) sb.Append(',').Append(v.ToString("R", Inv));
+            if (r.Slices is { } s2) foreach (var label in s2.Labels[k]) sb.Append(',').Append(CsvField(label));
             sb.Append('\n');
         }
         return sb.ToString();

@@ -18,4 +18,6 @@ public sealed record StudyResult(string Name, IReadOnlyList<ModelResult> Models,
 {
     /// <summary>Intervals and baseline comparisons, when computed (the study runner always does).</summary>
     public Significance? Significance { get; init; }
+    /// <summary>Every test user's slice labels (with <c>evaluation.slices</c>).</summary>
+    public SliceTable? Slices { get; init; }
 }
