@@ -28,10 +28,13 @@ public interface IRecommender
 
     /// <summary>The scores of <paramref name="items"/> for one query, bit-identical to those <see cref="Score"/> gives
     /// (the evaluator looks up history items with it on its fast path). The default scores the whole row.</summary>
-    void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
+    void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores) => ScoreItemsFromRow(this, query, items, scores);
+
+    /// <summary><see cref="ScoreItems"/> by scoring <paramref name="model"/>'s whole row for the query.</summary>
+    static void ScoreItemsFromRow(IRecommender model, UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
     {
-        var row = new float[ItemCount];
-        Score([query], row);
+        var row = new float[model.ItemCount];
+        model.Score([query], row);
         for (int k = 0; k < items.Length; k++) scores[k] = row[items[k]];
     }
 

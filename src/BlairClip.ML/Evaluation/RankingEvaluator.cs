@@ -150,7 +150,7 @@ public sealed class RankingEvaluator
                     results[first + r] = EvaluateRow(row, c, history);
                     return;
                 }
-                var excluded = new float[history.Length];
+                Span<float> excluded = history.Length <= StackScores ? stackalloc float[history.Length] : new float[history.Length];
                 model.ScoreItems(queries[r], history, excluded);
                 results[first + r] = Rank(c, target, higher[r], equal[r], items, history, excluded);
             });
@@ -175,9 +175,7 @@ public sealed class RankingEvaluator
             if (float.IsNaN(target)) target = float.NegativeInfinity;
             int below = LowerBound(sorted, target), atOrBelow = UpperBound(sorted, target);
             var history = Options.ExcludeHistory ? histories[c.User] : default;
-            var excluded = new float[history.Length];
-            for (int j = 0; j < history.Length; j++) excluded[j] = row[history[j]];
-            results[k] = Rank(c, target, sorted.Length - atOrBelow, atOrBelow - below, row.Length, history, excluded);
+            results[k] = RankFromRow(c, target, sorted.Length - atOrBelow, atOrBelow - below, row, history);
         });
         progress.Advance();
         return results;
@@ -207,7 +205,16 @@ public sealed class RankingEvaluator
         var (higher, equal) = ScoreCounts.CountHigherEqual(row, target);
         // Against −∞ every non-number and −∞ ties: what is not strictly higher is equal.
         if (float.IsNegativeInfinity(target)) equal = row.Length - higher;
-        var scores = new float[excluded.Length];
+        return RankFromRow(c, target, higher, equal, row, excluded);
+    }
+
+    /// <summary>Histories up to this length have their scores gathered on the stack (no allocation per user).</summary>
+    private const int StackScores = 256;
+
+    /// <summary><see cref="Rank"/> with the excluded items' scores read from the case's score row.</summary>
+    private UserEvaluation RankFromRow(HeldOutItem c, float target, int higher, int equal, ReadOnlySpan<float> row, ReadOnlySpan<int> excluded)
+    {
+        Span<float> scores = excluded.Length <= StackScores ? stackalloc float[excluded.Length] : new float[excluded.Length];
         for (int k = 0; k < excluded.Length; k++) scores[k] = row[excluded[k]];
         return Rank(c, target, higher, equal, row.Length, excluded, scores);
     }

@@ -217,9 +217,9 @@ public static class StudyRunner
     {
         var parent = Path.GetDirectoryName(output)!;
         if (!Directory.Exists(parent)) return;
-        foreach (var dir in Directory.EnumerateDirectories(parent, ".*.partial-*"))
+        foreach (var dir in Directory.EnumerateDirectories(parent, $".*{PartialMarker}*"))
         {
-            var tail = Path.GetFileName(dir)[(Path.GetFileName(dir).LastIndexOf(".partial-", StringComparison.Ordinal) + ".partial-".Length)..];
+            var tail = Path.GetFileName(dir)[(Path.GetFileName(dir).LastIndexOf(PartialMarker, StringComparison.Ordinal) + PartialMarker.Length)..];
             if (!int.TryParse(tail.Split('-')[0], out int pid) || ProcessAlive(pid) || !File.Exists(Path.Combine(dir, RunState.FileName))) continue;
             if (RunState.HasCheckpoints(dir)) { log.WriteLine($"note: {dir} is a killed run with checkpoints; continue it with --resume {dir}"); continue; }
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
@@ -314,9 +314,11 @@ public static class StudyRunner
     }
 
     /// <summary>The staging folder name's prefix for <paramref name="output"/>: <c>.NAME.partial-</c> (then the process id).</summary>
-    private static string StagingPrefix(string output) => $".{Path.GetFileName(output)}.partial-";
+    private static string StagingPrefix(string output) => $".{Path.GetFileName(output)}{PartialMarker}";
 
-    private static bool IsStaging(string folder) => Path.GetFileName(folder).StartsWith('.') && Path.GetFileName(folder).Contains(".partial-", StringComparison.Ordinal);
+    private const string PartialMarker = ".partial-";
+
+    private static bool IsStaging(string folder) => Path.GetFileName(folder).StartsWith('.') && Path.GetFileName(folder).Contains(PartialMarker, StringComparison.Ordinal);
 
     /// <summary>Item titles in item index order (null where unknown).</summary>
     public static IReadOnlyList<string?> Titles(StudyData study)

@@ -30,12 +30,7 @@ public abstract class RecommenderTransformer : ITransformer, IRecommender, IMode
     public virtual bool TryCountRanks(ReadOnlySpan<UserQuery> queries, ReadOnlySpan<int> targets, Span<float> targetScores, Span<int> higher, Span<int> equal) => false;
 
     /// <inheritdoc cref="IRecommender.ScoreItems"/>
-    public virtual void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores)
-    {
-        var row = new float[ItemCount];
-        Score([query], row);
-        for (int k = 0; k < items.Length; k++) scores[k] = row[items[k]];
-    }
+    public virtual void ScoreItems(UserQuery query, ReadOnlySpan<int> items, Span<float> scores) => IRecommender.ScoreItemsFromRow(this, query, items, scores);
 
     /// <inheritdoc cref="IRecommender.UserIndependentScores"/>
     public virtual ReadOnlyMemory<float> UserIndependentScores => default;

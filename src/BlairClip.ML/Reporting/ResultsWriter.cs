@@ -52,10 +52,11 @@ public static class ResultsWriter
             {
                 sb.Append($"\n## Slice: {slices.Families[f]}\n\n| Slice | Users | Model | ").Append(string.Join(" | ", metrics)).Append(" |\n|---|---:|---|")
                   .Append(string.Concat(metrics.Select(_ => "---:|"))).Append('\n');
+                var byModel = r.Models.Select(m => (m, Means: slices.Means(f, m.Evaluation).ToDictionary(x => x.Label))).ToList();
                 foreach (var (label, users) in slices.Groups(f))
-                    foreach (var m in r.Models)
-                        sb.Append($"| {label} | {users.Length} | {m.Name} | ").Append(string.Join(" | ", metrics.Select(k => m.Evaluation.Metrics.ContainsKey(k)
-                            ? users.Average(u => m.Evaluation.PerUser[u].Values[Array.IndexOf(m.Evaluation.MetricNames.ToArray(), k)]).ToString("F4", Inv) : ""))).Append(" |\n");
+                    foreach (var (m, means) in byModel)
+                        sb.Append($"| {label} | {users.Length} | {m.Name} | ").Append(string.Join(" | ", metrics.Select(k => m.Evaluation.MetricNames.ToList().IndexOf(k) is var j and >= 0
+                            ? means[label].Means[j].ToString("F4", Inv) : ""))).Append(" |\n");
             }
         if (sig is null) return sb.ToString();
         if (sig.Baseline is not null)
@@ -127,16 +128,14 @@ public static class ResultsWriter
             for (int f = 0; f < slices.Families.Count; f++)
             {
                 var family = new JsonObject();
+                var byModel = r.Models.Select(m => (m, Means: slices.Means(f, m.Evaluation).ToDictionary(x => x.Label))).ToList();
                 foreach (var (label, users) in slices.Groups(f))
-                {
-                    var byModel = new JsonObject();
-                    foreach (var m in r.Models)
+                    family[label] = new JsonObject
                     {
-                        var names = m.Evaluation.MetricNames.ToArray();
-                        byModel[m.Name] = new JsonObject(names.Select((k, j) => KeyValuePair.Create(k, (JsonNode?)users.Average(u => m.Evaluation.PerUser[u].Values[j]))));
-                    }
-                    family[label] = new JsonObject { ["users"] = users.Length, ["models"] = byModel };
-                }
+                        ["users"] = users.Length,
+                        ["models"] = new JsonObject(byModel.Select(x => KeyValuePair.Create(x.m.Name, (JsonNode?)new JsonObject(
+                            x.m.Evaluation.MetricNames.Select((k, j) => KeyValuePair.Create(k, (JsonNode?)x.Means[label].Means[j])))))),
+                    };
                 all[slices.Families[f]] = family;
             }
             root["slices"] = all;

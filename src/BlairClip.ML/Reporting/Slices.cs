@@ -92,6 +92,12 @@ public sealed record SliceTable(IReadOnlyList<string> Families, IReadOnlyList<st
     private static string[] BucketNames(int shares) =>
         shares == 2 ? ["head", "torso", "tail"] : Enumerable.Range(0, shares + 1).Select(k => $"p{k}").ToArray();
 
+    /// <summary>For each non-empty label of family <paramref name="family"/> (display order): its user count and the mean
+    /// of each of <paramref name="evaluation"/>'s metrics over those users (in <c>MetricNames</c> order).</summary>
+    public IEnumerable<(string Label, int Users, double[] Means)> Means(int family, Evaluation.EvaluationResult evaluation) =>
+        Groups(family).Select(g => (g.Label, g.Users.Length,
+            Enumerable.Range(0, evaluation.MetricNames.Count).Select(m => g.Users.Average(u => evaluation.PerUser[u].Values[m])).ToArray()));
+
     /// <summary>Users of each label of family <paramref name="family"/> (display order; empty labels left out).</summary>
     public IEnumerable<(string Label, int[] Users)> Groups(int family) =>
         Orders[family].Select(label => (label, Enumerable.Range(0, Labels.Length).Where(u => Labels[u][family] == label).ToArray()))

@@ -41,7 +41,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
         InvalidOptionException.Check(options.TextImageWeight > 0 || options.NextItemWeight > 0 || options.ReviewImageWeight > 0 || options.ReviewMetaWeight > 0,
             "next_item_weight", options.NextItemWeight, "or text_image_weight, review_image_weight or review_meta_weight must be positive (something must be trained)");
         InvalidOptionException.Check(options.ReviewImageWeight == 0 && options.ReviewMetaWeight == 0 || options.TextTower is not null,
-            options.ReviewMetaWeight > 0 ? "review_meta_weight" : "review_image_weight", Math.Max(options.ReviewMetaWeight, options.ReviewImageWeight),
+            ReviewOption(options).Name, ReviewOption(options).Weight,
             "needs text_tower: the review texts are encoded by the text tower");
         InvalidOptionException.Check(options.Epochs >= 0, "epochs", options.Epochs, "must be zero or more");
         InvalidOptionException.Check(options.BatchSize >= 2, "batch_size", options.BatchSize, "must be at least 2 (in-batch negatives)");
@@ -82,7 +82,7 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             text = new TextSource(loaded.Tokenizer, DataViewColumns.Text(table, Options.TextInputColumn, "BlairClip"), tower.Config.hidden_size, Options.MaxSeqLength);
             if (Options.ReviewImageWeight > 0 || Options.ReviewMetaWeight > 0)
                 reviews = new TextSource(loaded.Tokenizer, events.Review ?? throw new InvalidOptionException(
-                    Options.ReviewMetaWeight > 0 ? "review_meta_weight" : "review_image_weight", Math.Max(Options.ReviewMetaWeight, Options.ReviewImageWeight),
+                    ReviewOption(Options).Name, ReviewOption(Options).Weight,
                     "needs the reviews' texts, which the data did not load: set data.review_text (e.g. [title, text]) for Amazon data"),
                     tower.Config.hidden_size, Options.MaxSeqLength);
         }
@@ -162,6 +162,10 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             };
         }
     }
+
+    /// <summary>The review objective an error about review texts names: review_meta_weight when it is on, else review_image_weight.</summary>
+    private static (string Name, float Weight) ReviewOption(BlairClipOptions o) =>
+        o.ReviewMetaWeight > 0 ? ("review_meta_weight", o.ReviewMetaWeight) : ("review_image_weight", o.ReviewImageWeight);
 
     /// <summary>The trained (requires_grad) parameters of the towers and the text MLP, keyed by prefix + checkpoint key;
     /// null when none.</summary>
