@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds everything and runs the whole test suite. Installs what it needs on Debian (the image decoders' libraries);
+# Builds everything and runs the whole test suite. Installs what it needs on Debian (the image decoders' libraries and
+# chromium for the browser tests);
 # libtorch comes with TorchSharp's NuGet packages.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
-bash tools/install-deps.sh
+bash tools/install-deps.sh --test
 log=$(mktemp)
 set +e
 dotnet test BlairClip.ML.sln -c Release --nologo 2>&1 | tee "$log"

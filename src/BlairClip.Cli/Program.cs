@@ -3,7 +3,7 @@ using BlairClip.Cli.Commands;
 
 namespace BlairClip.Cli;
 
-/// <summary>The <c>blairclip</c> command line: run, recommend, evaluate, data stats/synth, encode, bench.</summary>
+/// <summary>The <c>blairclip</c> command line: run, recommend, evaluate, report, compare, data stats/synth, encode, bench.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -12,6 +12,8 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -12,16 +12,29 @@ internal static class DataCommand
     {
         var spec = new Argument<string>("spec") { Description = "Study file." };
         var set = new Option<string[]>("--set") { Description = "Override a study key: key.path=value (repeatable)." };
+        var plots = new Option<string?>("--plots") { Description = "Also draw the exploratory figures (long tails, history and text lengths, coverage, split) as SVG and PNG into DIR (created; existing files are never overwritten)." };
         var stats = new Command("stats", "Users, items, interactions, text/image coverage and per-user/per-item quantiles after filtering and splitting.");
         stats.Arguments.Add(spec);
         stats.Options.Add(set);
+        stats.Options.Add(plots);
         stats.SetAction(p => Errors.Guard(() =>
         {
             var doc = SpecDocument.Load(p.GetValue(spec)!);
             foreach (var o in p.GetValue(set) ?? []) doc.ApplyOverride(o);
+            var plotDir = p.GetValue(plots) is { } d ? Path.GetFullPath(d) : null;
+            if (plotDir is not null && File.Exists(plotDir)) throw new IOException($"--plots {plotDir} is a file; give a folder.");
+            var clash = plotDir is null ? [] : BlairClip.Report.Figures.DataFigures.Names.SelectMany(n => new[] { n + ".svg", n + ".png" })
+                .Where(n => File.Exists(Path.Combine(plotDir, n))).ToList();
+            if (clash.Count > 0) throw new IOException($"--plots {plotDir} already holds {string.Join(", ", clash.Take(3))}{(clash.Count > 3 ? ", …" : "")}; data stats never overwrites files, choose another folder.");
             var study = StudyData.Prepare(doc, new StageTimes());
             Console.WriteLine(DataStatistics.Compute(study.Data, study.Split).ToTable());
             foreach (var (k, v) in study.Data.Report.Counts) Console.WriteLine($"{k}: {v}");
+            if (plotDir is not null)
+            {
+                var figures = BlairClip.Report.Figures.DataFigures.Create(DataProfile.Compute(study.Data, study.Split)).ToList();
+                foreach (var f in figures) f.Save(plotDir);
+                Console.WriteLine($"plots: {figures.Count} figures (SVG and PNG) in {plotDir}");
+            }
             return 0;
         }));
         var data = new Command("data", "Inspect a study's data, or write synthetic data of a given shape.");

@@ -15,7 +15,7 @@ internal static class RunCommand
         var resume = new Option<string?>("--resume") { Description = "Continue RUN_DIR, a run that stopped after writing checkpoints (save_every), with the same SPEC and --set: trained models resume exactly from their newest checkpoint." };
         var set = new Option<string[]>("--set") { Description = "Override a study key: key.path=value (repeatable), e.g. models.BPR-MF.params.epochs=5." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bars or stage lines; print only the summary table." };
-        var cmd = new Command("run", "Run a study and write its comparison table, per-user results, model zips and run.json.");
+        var cmd = new Command("run", "Run a study and write its comparison table, per-user results, model zips, run.json and report.html (with plots/).");
         cmd.Arguments.Add(spec);
         foreach (var o in new Option[] { output, force, resume, set, quiet }) cmd.Options.Add(o);
         cmd.SetAction(p => Errors.Guard(() =>
@@ -26,6 +26,7 @@ internal static class RunCommand
             {
                 OutputDirectory = p.GetValue(output), Force = p.GetValue(force), Resume = p.GetValue(resume), Overrides = p.GetValue(set) ?? [],
                 Progress = interruption.Watch(progress), Log = q ? null : Console.Error,
+                FolderWriters = [new BlairClip.Report.HtmlReport()],
             }));
             Tables.Write(outcome.Result);
             if (!q)

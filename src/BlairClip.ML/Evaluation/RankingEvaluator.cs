@@ -235,12 +235,7 @@ public sealed class RankingEvaluator
             candidates--;
         }
 
-        var (firstRank, lastRank) = Options.Ties switch
-        {
-            TieRule.Optimistic => (h + 1L, h + 1L),
-            TieRule.Pessimistic => (h + e + 1L, h + e + 1L),
-            _ => (h + 1L, h + e + 1L),
-        };
+        var (firstRank, lastRank) = Options.Ties.RankRange(h, e);
         var values = new double[_metrics.Length];
         for (int m = 0; m < values.Length; m++) values[m] = _metrics[m].Mean(firstRank, lastRank, candidates);
         return new UserEvaluation(c.User, c.Item, (firstRank + lastRank) / 2.0, h, e, candidates, values);

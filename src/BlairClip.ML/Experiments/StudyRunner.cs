@@ -26,6 +26,10 @@ public sealed record StudyRunOptions
     public IProgressReporter Progress { get; init; } = NullProgress.Instance;
     /// <summary>One line per stage is written here (null: silent).</summary>
     public TextWriter? Log { get; init; }
+    /// <summary>What else is written into the finished results folder before it is moved into place (after the tables,
+    /// per-user CSVs, curves, data profile and run.json), in order — e.g. the HTML report. None by default: a caller
+    /// registers each one explicitly.</summary>
+    public IReadOnlyList<IRunFolderWriter> FolderWriters { get; init; } = [];
 }
 
 /// <summary>What <see cref="StudyRunner.Run"/> returns.</summary>
@@ -126,9 +130,17 @@ public static class StudyRunner
                 Significance = Significance.Compute(result, spec.Evaluation.Baseline, spec.Seed),
                 Slices = spec.Evaluation.Slices is { } slices
                     ? SliceTable.Assign(slices, study.Split.Test, study.TestHistories, study.Split.Train, study.Data.Items.Count) : null,
+                Curves = results.ToDictionary(r => r.Name, r => RankCurves.Compute(r.Evaluation, spec.Evaluation.Ties)),
+                Profile = Data.DataProfile.Compute(study.Data, study.Split),
             };
             ResultsWriter.WriteAll(result, staging, spec.Output.PerUser);
             RunManifest.Write(Path.Combine(staging, "run.json"), doc, study, results, resolved, started, context.Report);
+            foreach (var writer in options.FolderWriters)
+            {
+                var watch = Stopwatch.StartNew();
+                writer.Write(staging);
+                log.WriteLine($"{writer.Name}: written in {watch.Elapsed.TotalSeconds:F2}s");
+            }
 
             // Only what this run created is removed: its checkpoints and its state file.
             if (Directory.Exists(context.Checkpoints.Root)) Directory.Delete(context.Checkpoints.Root, recursive: true);
@@ -182,16 +194,17 @@ public static class StudyRunner
         if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
         {
             if (!options.Force) throw new IOException($"Output folder {output} is not empty; pass --force to replace it.");
-            CheckReplaceable(output);
+            CheckReplaceable(output, options);
         }
         return (output, null);
     }
 
     /// <summary><c>--force</c> replaces only a folder that is recognisably an earlier run's results: it holds our
     /// <c>run.json</c> and only the files and folders a run writes. Anything else is refused, naming what would be lost.</summary>
-    private static void CheckReplaceable(string folder)
+    private static void CheckReplaceable(string folder, StudyRunOptions options)
     {
-        string[] ours = ["run.json", "results.md", "results.csv", "results.json", "per_user", "models"];
+        string[] ours = ["run.json", "results.md", "results.csv", "results.json", ResultsWriter.CurvesFile, ResultsWriter.ProfileFile, "per_user", "models",
+            .. options.FolderWriters.SelectMany(w => w.Creates)];
         var foreign = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => !ours.Contains(n)).Order(StringComparer.Ordinal).ToList();
         if (!File.Exists(Path.Combine(folder, "run.json")) || foreign.Count > 0)
             throw new IOException($"--force would replace {folder}, which is not an earlier results folder of this program "
@@ -251,7 +264,7 @@ public static class StudyRunner
         {
             bool empty = !Directory.EnumerateFileSystemEntries(output).Any();
             if (empty) Directory.Delete(output);
-            else if (options.Force) { CheckReplaceable(output); Directory.Delete(output, recursive: true); }
+            else if (options.Force) { CheckReplaceable(output, options); Directory.Delete(output, recursive: true); }
             else if (options.OutputDirectory is null)
             {
                 // Another run took this timestamp: a fresh name beside it.

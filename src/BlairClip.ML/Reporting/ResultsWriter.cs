@@ -18,9 +18,32 @@ public static class ResultsWriter
         AtomicFile.WriteAllText(Path.Combine(directory, "results.md"), Markdown(result));
         AtomicFile.WriteAllText(Path.Combine(directory, "results.csv"), Csv(result));
         AtomicFile.WriteAllText(Path.Combine(directory, "results.json"), Json(result));
+        if (result.Curves is { } curves) AtomicFile.WriteAllText(Path.Combine(directory, CurvesFile), CurvesJson(curves));
+        if (result.Profile is { } profile) AtomicFile.WriteAllText(Path.Combine(directory, ProfileFile), profile.ToJson().ToJsonString(Indented));
         if (perUser)
             foreach (var m in result.Models)
                 AtomicFile.WriteAllText(Path.Combine(directory, "per_user", m.FileStem + ".csv"), PerUserCsv(m, result));
+    }
+
+    /// <summary>The curves file: <c>{"k": [1…100], "models": {name: {"recall": […], "ndcg": […]}}}</c>.</summary>
+    public const string CurvesFile = "curves.json";
+    /// <summary>The data profile file (<see cref="Data.DataProfile.ToJson"/>).</summary>
+    public const string ProfileFile = "data_profile.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static string CurvesJson(IReadOnlyDictionary<string, RankCurves> curves)
+    {
+        int maxK = curves.Values.Select(c => c.Recall.Length).DefaultIfEmpty(0).Max();
+        return new JsonObject
+        {
+            ["k"] = new JsonArray(Enumerable.Range(1, maxK).Select(k => (JsonNode)k).ToArray()),
+            ["models"] = new JsonObject(curves.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject
+            {
+                ["recall"] = new JsonArray(kv.Value.Recall.Select(v => (JsonNode)v).ToArray()),
+                ["ndcg"] = new JsonArray(kv.Value.Ndcg.Select(v => (JsonNode)v).ToArray()),
+            }))),
+        }.ToJsonString(Indented);
     }
 
     /// <summary>Metric names in first-seen order over all models.</summary>
@@ -141,7 +164,7 @@ public static class ResultsWriter
             root["slices"] = all;
         }
         if (r.Significance?.Baseline is { } baseline) root["baseline"] = baseline;
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return root.ToJsonString(Indented);
     }
 
     /// <summary>JSON has no NaN: a non-finite value is written as null.</summary>

@@ -20,4 +20,8 @@ public sealed record StudyResult(string Name, IReadOnlyList<ModelResult> Models,
     public Significance? Significance { get; init; }
     /// <summary>Every test user's slice labels (with <c>evaluation.slices</c>).</summary>
     public SliceTable? Slices { get; init; }
+    /// <summary>Recall@K / NDCG@K curves for K = 1 … 100 by model name (the study runner always computes them).</summary>
+    public IReadOnlyDictionary<string, RankCurves>? Curves { get; init; }
+    /// <summary>The data's distributions for the exploratory plots (the study runner always computes them).</summary>
+    public Data.DataProfile? Profile { get; init; }
 }
