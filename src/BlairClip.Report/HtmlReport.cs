@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BlairClip.ML.IO;
 using BlairClip.ML.Reporting;
-using BlairClip.Report.Figures;
 
 namespace BlairClip.Report;
 
@@ -23,23 +22,15 @@ public sealed class HtmlReport : IRunFolderWriter
     public void Write(string runFolder)
     {
         var run = RunFolder.Read(runFolder);
-        var figures = Figures(run).ToList();
+        PlotsTool.DrawRun(run.Path);
         var plots = Path.Combine(run.Path, PlotsFolder);
-        foreach (var f in figures) f.Save(plots);
-        AtomicFile.WriteAllText(Path.Combine(run.Path, FileName), Html(run, figures));
-    }
-
-    /// <summary>Every figure of a run: the K curves, its training curves, then the data's.</summary>
-    public static IEnumerable<Figure> Figures(RunFolder run)
-    {
-        if (run.Curves.Count > 0) foreach (var f in RankCurvePlot.Create(run)) yield return f;
-        foreach (var f in TrainingCurvePlot.Create(run)) yield return f;
-        if (run.Profile is { } p) foreach (var f in DataFigures.Create(p)) yield return f;
+        AtomicFile.WriteAllText(Path.Combine(run.Path, FileName), Html(run, FigureIndex.Read(plots).Select(f => (f, File.ReadAllText(Path.Combine(plots, f.Name + ".svg")))).ToList()));
     }
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Html(RunFolder run, IReadOnlyList<Figure> figures)
+    /// <summary>The page, with each figure's SVG inlined.</summary>
+    public static string Html(RunFolder run, IReadOnlyList<(FigureEntry Figure, string Svg)> figures)
     {
         var sb = new StringBuilder();
         var m = run.Manifest;
@@ -54,9 +45,9 @@ public sealed class HtmlReport : IRunFolderWriter
         if (figures.Count > 0)
         {
             sb.Append("<h2>Figures</h2>\n<div class=\"figures\">\n");
-            foreach (var f in figures)
-                sb.Append("<figure id=\"fig-").Append(E(f.Name)).Append("\"><img alt=\"").Append(E(f.Title)).Append("\" width=\"").Append(Figure.Width).Append("\" height=\"").Append(Figure.Height)
-                  .Append("\" src=\"data:image/svg+xml;base64,").Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(f.Svg()))).Append("\"><figcaption><b>")
+            foreach (var (f, svg) in figures)
+                sb.Append("<figure id=\"fig-").Append(E(f.Name)).Append("\"><img alt=\"").Append(E(f.Title))
+                  .Append("\" src=\"data:image/svg+xml;base64,").Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(svg))).Append("\"><figcaption><b>")
                   .Append(E(f.Title)).Append(".</b> ").Append(E(f.Caption)).Append(" <a href=\"").Append(PlotsFolder).Append('/').Append(E(f.Name)).Append(".svg\">svg</a></figcaption></figure>\n");
             sb.Append("</div>\n");
         }

@@ -20,7 +20,7 @@ public sealed class HtmlReportTests : IDisposable
         // Self-contained: no external resource, every figure inlined.
         Regex.Matches(html, "(src|href)=\"(https?:|//)").Should().BeEmpty();
         var images = Regex.Matches(html, "<img [^>]*src=\"data:image/svg\\+xml;base64,([^\"]+)\"");
-        var expected = new[] { "recall_at_k", "ndcg_at_k" }.Concat(Figures.DataFigures.Names).ToArray();
+        var expected = new[] { "recall_at_k", "ndcg_at_k" }.Concat(FigureIndex.DataFigures).ToArray();
         images.Should().HaveCount(expected.Length);
         foreach (Match m in images) System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value)).Should().StartWith("<?xml").And.Contain("<svg");
         foreach (var name in expected)

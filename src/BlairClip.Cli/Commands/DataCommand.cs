@@ -23,7 +23,8 @@ internal static class DataCommand
             foreach (var o in p.GetValue(set) ?? []) doc.ApplyOverride(o);
             var plotDir = p.GetValue(plots) is { } d ? Path.GetFullPath(d) : null;
             if (plotDir is not null && File.Exists(plotDir)) throw new IOException($"--plots {plotDir} is a file; give a folder.");
-            var clash = plotDir is null ? [] : BlairClip.Report.Figures.DataFigures.Names.SelectMany(n => new[] { n + ".svg", n + ".png" })
+            var clash = plotDir is null ? [] : BlairClip.Report.FigureIndex.DataFigures.SelectMany(n => new[] { n + ".svg", n + ".png" })
+                .Append(BlairClip.ML.Reporting.ResultsWriter.ProfileFile).Append(BlairClip.Report.FigureIndex.FileName)
                 .Where(n => File.Exists(Path.Combine(plotDir, n))).ToList();
             if (clash.Count > 0) throw new IOException($"--plots {plotDir} already holds {string.Join(", ", clash.Take(3))}{(clash.Count > 3 ? ", …" : "")}; data stats never overwrites files, choose another folder.");
             var study = StudyData.Prepare(doc, new StageTimes());
@@ -31,9 +32,11 @@ internal static class DataCommand
             foreach (var (k, v) in study.Data.Report.Counts) Console.WriteLine($"{k}: {v}");
             if (plotDir is not null)
             {
-                var figures = BlairClip.Report.Figures.DataFigures.Create(DataProfile.Compute(study.Data, study.Split)).ToList();
-                foreach (var f in figures) f.Save(plotDir);
-                Console.WriteLine($"plots: {figures.Count} figures (SVG and PNG) in {plotDir}");
+                Directory.CreateDirectory(plotDir);
+                var profile = Path.Combine(plotDir, BlairClip.ML.Reporting.ResultsWriter.ProfileFile);
+                BlairClip.ML.IO.AtomicFile.WriteAllText(profile, DataProfile.Compute(study.Data, study.Split).ToJson().ToJsonString());
+                BlairClip.Report.PlotsTool.DrawData(profile, plotDir);
+                Console.WriteLine($"plots: {BlairClip.Report.FigureIndex.Read(plotDir).Count} figures (SVG and PNG) and {Path.GetFileName(profile)} in {plotDir}");
             }
             return 0;
         }));

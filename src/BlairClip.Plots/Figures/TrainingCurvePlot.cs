@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using BlairClip.Report;
 using ScottPlot;
 
-namespace BlairClip.Report.Figures;
+namespace BlairClip.Plots.Figures;
 
 /// <summary>A trained model's curves from <c>run.json</c> (<c>models[].training</c>): the mean training loss per epoch,
 /// and, when the model validated while training, the validation loss and Recall@10 by update step.</summary>

@@ -2,16 +2,15 @@ using System.Globalization;
 using BlairClip.ML.Data;
 using ScottPlot;
 
-namespace BlairClip.Report.Figures;
+namespace BlairClip.Plots.Figures;
 
 /// <summary>The exploratory figures of a data set (from its <see cref="DataProfile"/>): interactions per user and per
 /// item on log-log axes (the long tail), test users' history lengths and words per item text in power-of-two bins,
 /// text and image coverage, and the split's user counts.</summary>
 public static class DataFigures
 {
-    /// <summary>The figures' file stems, in order (known before any data is read, so a caller can refuse a clash first).</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        ["interactions_per_user", "interactions_per_item", "test_history_lengths", "text_words", "coverage", "split"];
+    /// <summary>The figures' file stems, in order (declared in FigureIndex, where the command line reads them).</summary>
+    public static IReadOnlyList<string> Names => Report.FigureIndex.DataFigures;
 
     public static IEnumerable<Figure> Create(DataProfile p)
     {

@@ -1,7 +1,7 @@
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace BlairClip.Report.Figures;
+namespace BlairClip.Plots.Figures;
 
 /// <summary>What every figure shares: a new plot with a title and axis labels, log-scaled axes (ScottPlot plots linear
 /// coordinates, so values are drawn as log10 with decade ticks labelled by the value), and the series palette.</summary>

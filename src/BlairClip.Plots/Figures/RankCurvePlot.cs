@@ -1,6 +1,7 @@
+using BlairClip.Report;
 using ScottPlot;
 
-namespace BlairClip.Report.Figures;
+namespace BlairClip.Plots.Figures;
 
 /// <summary>Recall@K and NDCG@K for K = 1 … 100, one line per model (from <c>curves.json</c>).</summary>
 public static class RankCurvePlot

@@ -1,4 +1,4 @@
-namespace BlairClip.Report.Figures;
+namespace BlairClip.Plots.Figures;
 
 /// <summary>One drawn figure: a file stem (<c>plots/&lt;Name&gt;.svg</c> and <c>.png</c>), a title for the report, a
 /// caption saying what is plotted, and the ScottPlot plot.</summary>

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FluentAssertions;
+
+namespace BlairClip.Report.Tests;
+
+[CollectionDefinition("Console", DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+/// <summary>The report, compare and data stats --plots verbs through the command line, in process.</summary>
+[Collection("Console")]
+public sealed class ReportCommandsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("blairclip-verbs").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o); Console.SetError(e);
+        try { return (BlairClip.Cli.Program.Main(args), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    private string Run(string name, params string[] sets)
+    {
+        var output = Path.Combine(_dir, name);
+        var args = new List<string> { "run", TestRuns.Quickstart, "--quiet", "--output", output, "--set", "models.BPR-MF.params.epochs=3" };
+        foreach (var s in sets) { args.Add("--set"); args.Add(s); }
+        var (code, _, err) = Cli([.. args]);
+        code.Should().Be(0, err);
+        return output;
+    }
+
+    private static double Metric(string run, string model, string metric) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == model)!["metrics"]![metric]!.GetValue<double>();
+
+    [Fact]
+    public void Compare_two_seeds_gives_mean_and_std_and_paired_tests_and_writes_three_files()
+    {
+        var a = Run("seed1", "seed=1");
+        var b = Run("seed2", "seed=2");
+        double x = Metric(a, "BPR-MF", "Recall@50"), y = Metric(b, "BPR-MF", "Recall@50");
+        x.Should().NotBe(y, "BPR-MF's initialisation follows the seed");
+
+        var outDir = Path.Combine(_dir, "cmp");
+        var (code, stdout, stderr) = Cli("compare", a, b, "--baseline", "Popularity", "--output", outDir);
+        code.Should().Be(0, stderr);
+        double mean = (x + y) / 2, std = Math.Abs(x - y) / Math.Sqrt(2);
+        stdout.Should().Contain($"{mean.ToString("F4", CultureInfo.InvariantCulture)} ± {std.ToString("F4", CultureInfo.InvariantCulture)}");
+        stdout.Should().Contain("| Popularity (baseline) |").And.Contain("| BPR-MF | Recall@50 |").And.NotContain("Per-user tests not run");
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "compare.json")))!;
+        json["models"]!["BPR-MF"]!["Recall@50"]!["mean"]!.GetValue<double>().Should().BeApproximately(mean, 1e-15);
+        var test = json["vs_baseline"]!.AsArray().Single(t => t!["model"]!.GetValue<string>() == "TF-IDF" && t["metric"]!.GetValue<string>() == "NDCG@10")!;
+        test["users"]!.GetValue<int>().Should().Be(253);
+        // TF-IDF and Popularity do not depend on the seed: the per-user test over averaged users is the run's own test.
+        test["difference"]!.GetValue<double>().Should().BeApproximately(Metric(a, "TF-IDF", "NDCG@10") - Metric(a, "Popularity", "NDCG@10"), 1e-12);
+        test["users_wilcoxon_p"]!.GetValue<double>().Should().BeInRange(0, 0.05);
+        File.ReadAllText(Path.Combine(outDir, "compare.html")).Should().Contain("<td>BPR-MF</td>");
+
+        // Never overwrites; refuses a lone run and an unknown baseline with one line each.
+        Cli("compare", a, b, "--output", outDir).Code.Should().Be(2);
+        Cli("compare", a).Err.Should().Contain("at least two");
+        Cli("compare", a, b, "--baseline", "Nope").Err.Should().StartWith("error: `--baseline`").And.Contain("BPR-MF");
+    }
+
+    [Fact]
+    public void Compare_runs_with_different_users_skips_the_per_user_tests_and_says_why()
+    {
+        var a = Run("all");
+        var b = Run("heavy", "filter.min_user_interactions=8");
+        var (code, stdout, stderr) = Cli("compare", a, b, "--baseline", "Popularity");
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("Per-user tests not run: per-user tests need the same test users in every run");
+    }
+
+    [Fact]
+    public void Report_redoes_the_report_of_a_run_folder_and_refuses_other_folders()
+    {
+        var run = Run("r");
+        var report = Path.Combine(run, "report.html");
+        File.Delete(report);
+        Directory.Delete(Path.Combine(run, "plots"), true);
+        var (code, stdout, stderr) = Cli("report", run);
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain(report);
+        File.ReadAllText(report).Should().Contain("Recall@K, K = 1…100");
+        File.Exists(Path.Combine(run, "plots", "recall_at_k.svg")).Should().BeTrue();
+
+        var plain = Path.Combine(_dir, "plain");
+        Directory.CreateDirectory(plain);
+        (code, _, stderr) = Cli("report", plain);
+        code.Should().Be(2);
+        stderr.Should().Contain("is not a results folder").And.Contain("results.json");
+        Directory.EnumerateFileSystemEntries(plain).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Data_stats_plots_draws_the_exploratory_figures_and_never_overwrites()
+    {
+        var dir = Path.Combine(_dir, "eda");
+        var (code, stdout, stderr) = Cli("data", "stats", TestRuns.Quickstart, "--plots", dir);
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain($"plots: {FigureIndex.DataFigures.Count} figures");
+        foreach (var name in FigureIndex.DataFigures)
+            File.ReadAllText(Path.Combine(dir, name + ".svg")).Should().Contain("<svg");
+        FigureIndex.Read(dir).Select(f => f.Name).Should().Equal(FigureIndex.DataFigures);
+
+        (code, _, stderr) = Cli("data", "stats", TestRuns.Quickstart, "--plots", dir);
+        code.Should().Be(2);
+        stderr.Should().Contain("never overwrites");
+    }
+}
