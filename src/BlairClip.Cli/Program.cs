@@ -14,6 +14,9 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(SearchCommand.CreateEval());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

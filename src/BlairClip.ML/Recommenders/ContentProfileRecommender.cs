@@ -61,6 +61,8 @@ public sealed class ContentProfileModel : RecommenderTransformer
     }
 
     public ContentProfileOptions Options { get; }
+    /// <summary>The item rows profiles are scored against.</summary>
+    internal ItemMatrix Items => _items;
     public override int ItemCount => _items.Rows;
     /// <summary>Item vector dimension.</summary>
     public int Dimension => _items.Dimension;

@@ -170,6 +170,8 @@ public sealed class EmbeddingModel : RecommenderTransformer
 
     /// <summary>The item vectors of modality <paramref name="k"/>.</summary>
     internal ItemMatrix Matrix(int k) => _matrices[k];
+    /// <summary>The weight of modality <paramref name="k"/> in the score.</summary>
+    public float Weight(int k) => _weights[k];
     /// <summary>Item indices scored −∞ (<c>missing: skip</c>).</summary>
     public ReadOnlySpan<int> SkippedItems => _skipped;
 

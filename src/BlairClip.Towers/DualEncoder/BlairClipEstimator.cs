@@ -154,6 +154,8 @@ public sealed class BlairClipEstimator : RecommenderEstimator<BlairClipModel>
             {
                 TrainedWeights = TrainedWeights(("text_tower.", tower), ("image_tower.", vision), ("heads.text_mlp.", heads.text_mlp)),
                 OtherModes = others,
+                TextColumn = Options.TextTower is null ? Options.TextColumn : null,
+                ImageColumn = Options.ImageTower is null ? Options.ImageColumn : null,
                 TextTower = Options.TextTower is { } t ? Encoding.CheckpointReference.Of(Encoding.EncoderSettings.CheckpointDirectory(Context, t)) : null,
                 ImageTower = Options.ImageTower is { } v ? Encoding.CheckpointReference.Of(Encoding.EncoderSettings.CheckpointDirectory(Context, v)) : null,
                 Validation = outcome.Validation,

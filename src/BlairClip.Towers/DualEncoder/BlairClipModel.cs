@@ -49,6 +49,11 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
     /// <summary>Every item's vectors in the other modes ([items, projection_dim] row-major), computed once after training
     /// (text and image only with an image modality): what a query in another modality is compared with.</summary>
     public IReadOnlyDictionary<DualEncoderMode, float[]> OtherModes { get; init; } = new Dictionary<DualEncoderMode, float[]>();
+    /// <summary>The item column of frozen text features the text head reads (null with a text tower, or in zips written
+    /// before search needed it).</summary>
+    public string? TextColumn { get; init; }
+    /// <summary>The item column of frozen image features the visual head reads (null with an image tower or without images).</summary>
+    public string? ImageColumn { get; init; }
     /// <summary>The text tower checkpoint the model was trained from (null: a frozen text column).</summary>
     public Encoding.CheckpointReference? TextTower { get; init; }
     /// <summary>The CLIP checkpoint whose vision tower the model was trained from (null: a frozen image column or none).</summary>
@@ -120,6 +125,8 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
         ["validation"] = ValidationJson(),
         ["text_tower"] = Reference(TextTower),
         ["image_tower"] = Reference(ImageTower),
+        ["text_column"] = TextColumn,
+        ["image_column"] = ImageColumn,
     };
 
     private static JsonObject? Reference(Encoding.CheckpointReference? r) => r is null ? null : new() { ["path"] = r.Path, ["sha256"] = r.Sha256 };
@@ -156,6 +163,8 @@ public sealed class BlairClipModel : RecommenderTransformer, IReportsTraining
                 OtherModes = others,
                 TextTower = Reference(p["text_tower"]),
                 ImageTower = Reference(p["image_tower"]),
+                TextColumn = (string?)p["text_column"],
+                ImageColumn = (string?)p["image_column"],
                 Validation = validation,
                 TrainedWeights = tower.Count == 0 ? null : tower.ToDictionary(t => t.Name, t => (context.Tensors.Get<float>(t.Name), t.Shape)),
             };

@@ -1,0 +1,180 @@
+using BlairClip.ML.Models;
+using BlairClip.ML.Recommenders;
+using System.Numerics.Tensors;
+
+namespace BlairClip.ML.Search;
+
+/// <summary>Searches a saved model's catalog with a text, an image or both: the query becomes a vector of each space the
+/// model scores items in (<see cref="SearchModality"/>), and items are ranked by the model's weighted sum of cosines —
+/// exactly (or through an ANN index, see <see cref="ModelSearch.Index"/>). Which recommenders can take queries is
+/// registered per type: TF-IDF/content profiles and embedding models here, the BLaIR-CLIP estimator and the tower
+/// encoders by <c>TowerSearch.Register()</c>. Popularity, Random and BPR-MF cannot (they have no item content).</summary>
+public sealed class ModelSearch
+{
+    private static readonly Dictionary<Type, Func<RecommenderTransformer, Core.RecommenderPipelineModel, ItemSide, IReadOnlyList<SearchModality>>> Spaces = new();
+
+    static ModelSearch()
+    {
+        Register<ContentProfileModel>((m, p, side) => { OwnOnly(side, "a content-profile model"); return [Modality("content", m.Items, 1, p, [m.Options.FeaturesColumn])]; });
+        Register<EmbeddingModel>((m, p, side) =>
+        {
+            OwnOnly(side, "an embedding model");
+            var o = m.Options;
+            string[][] columns = o.Mode switch
+            {
+                EmbeddingMode.Text => [[o.TextColumn]],
+                EmbeddingMode.Image => [[o.ImageColumn]],
+                EmbeddingMode.Combined => [[o.TextColumn, o.ImageColumn]],
+                _ => o.Columns.Select(c => new[] { c }).ToArray(),
+            };
+            return Enumerable.Range(0, m.Modalities).Select(k => Modality(string.Join("+", columns[k]), m.Matrix(k), m.Weight(k), p, columns[k])).ToList();
+        });
+    }
+
+    /// <summary>Registers the search spaces of recommenders of type <typeparamref name="TModel"/>.</summary>
+    /// <param name="spaces">The model's spaces for a choice of item vectors (<see cref="ItemSide.Model"/>: what the model
+    /// recommends with); throws <see cref="QueryNotSupportedException"/> for a side the model does not have.</param>
+    public static void Register<TModel>(Func<TModel, Core.RecommenderPipelineModel, ItemSide, IReadOnlyList<SearchModality>> spaces) where TModel : RecommenderTransformer
+    {
+        lock (Spaces) Spaces[typeof(TModel)] = (r, p, side) => spaces((TModel)r, p, side);
+    }
+
+    private static void OwnOnly(ItemSide side, string what)
+    {
+        if (side != ItemSide.Model)
+            throw new QueryNotSupportedException($"{what} keeps one set of item vectors; --items {side.ToString().ToLowerInvariant()} needs a model with several (BLaIR-CLIP)");
+    }
+
+    /// <summary>A space whose query vector is the normalised sum of the query's vectors in <paramref name="columns"/>
+    /// (each from <see cref="QueryEncoders.For"/>).</summary>
+    internal static SearchModality Modality(string name, ItemMatrix items, float weight, Core.RecommenderPipelineModel pipeline, string[] columns)
+    {
+        var encoders = new Dictionary<QueryKind, Func<string, float[]>>();
+        var unsupported = new Dictionary<QueryKind, string>();
+        foreach (var kind in Enum.GetValues<QueryKind>())
+        {
+            var found = new List<IQueryEncoder>();
+            var why = new List<string>();
+            foreach (var c in columns)
+                try { found.Add(QueryEncoders.For(pipeline, c, kind)); }
+                catch (QueryNotSupportedException e) { why.Add(e.Message); }
+            if (found.Count == 0) { unsupported[kind] = string.Join("; ", why); continue; }
+            encoders[kind] = input =>
+            {
+                var sum = new float[items.Dimension];
+                foreach (var e in found)
+                {
+                    var v = e.Encode(input);
+                    if (v.Length != sum.Length)
+                        throw new InvalidOperationException($"A {kind} query encodes to {v.Length} values, but the model's items have {sum.Length}.");
+                    Normalize(v);
+                    TensorPrimitives.Add(sum, v, sum);
+                }
+                Normalize(sum);
+                return sum;
+            };
+        }
+        return new SearchModality(name, items, weight, encoders, unsupported);
+    }
+
+    private ModelSearch(RecommenderModel model, IReadOnlyList<SearchModality> spaces) { Model = model; Modalities = spaces; }
+
+    public RecommenderModel Model { get; }
+    public IReadOnlyList<SearchModality> Modalities { get; }
+
+    /// <summary>The search of <paramref name="model"/>.</summary>
+    /// <exception cref="QueryNotSupportedException">The model's recommender takes no queries (says which and why).</exception>
+    /// <param name="side">Which item vectors are searched: the model's own (default), or — for models that keep several,
+    /// like BLaIR-CLIP — its text, image or combined vectors (text → image retrieval searches <see cref="ItemSide.Image"/>).</param>
+    public static ModelSearch For(RecommenderModel model, ItemSide side = ItemSide.Model)
+    {
+        Func<RecommenderTransformer, Core.RecommenderPipelineModel, ItemSide, IReadOnlyList<SearchModality>>? spaces;
+        lock (Spaces) Spaces.TryGetValue(model.Recommender.GetType(), out spaces);
+        if (spaces is null)
+            throw new QueryNotSupportedException(model.Recommender.GetType().Name is "BlairClipModel"
+                ? $"model '{model.Name}' is a BLaIR-CLIP model, but this program registered no search for it (call BlairClip.Towers.Search.TowerSearch.Register())"
+                : $"model '{model.Name}' ({model.Recommender.GetType().Name}) ranks items for users from their histories; it has no item content to embed a query into (use a TF-IDF, BLaIR, CLIP or BLaIR-CLIP model)");
+        return new ModelSearch(model, spaces(model.Recommender, model.Fitted, side));
+    }
+
+    /// <summary>Whether a <paramref name="kind"/> query can be embedded (in at least one scored space), and if not, why.</summary>
+    public bool Supports(QueryKind kind, out string? why)
+    {
+        var used = Modalities.Where(m => m.Weight != 0).ToList();
+        if (used.Any(m => m.Encoders.ContainsKey(kind))) { why = null; return true; }
+        why = $"model '{Model.Name}' cannot embed {(kind == QueryKind.Image ? "an image" : "a text")} query: " + string.Join("; ", used.Select(m => m.Unsupported[kind]).Distinct());
+        return false;
+    }
+
+    /// <summary>The query's unit vector in each space (null where a space takes none of its kinds).</summary>
+    /// <exception cref="QueryNotSupportedException">A kind of the query cannot be embedded by this model.</exception>
+    public float[]?[] Embed(SearchQuery query)
+    {
+        query.Validate();
+        foreach (var kind in query.Kinds)
+            if (!Supports(kind, out var why)) throw new QueryNotSupportedException(why!);
+        var result = new float[]?[Modalities.Count];
+        for (int m = 0; m < Modalities.Count; m++)
+        {
+            var space = Modalities[m];
+            float[]? text = query.Text is { Length: > 0 } t && space.Encoders.TryGetValue(QueryKind.Text, out var te) ? te(t) : null;
+            float[]? image = query.ImagePath is { Length: > 0 } i && space.Encoders.TryGetValue(QueryKind.Image, out var ie) ? ie(i) : null;
+            if (text is null || image is null) { result[m] = text ?? image; continue; }
+            var v = new float[space.Dimension];
+            TensorPrimitives.Multiply(text, query.TextWeight, v);
+            TensorPrimitives.MultiplyAdd(image, 1 - query.TextWeight, v, v);
+            Normalize(v);
+            result[m] = v;
+        }
+        return result;
+    }
+
+    /// <summary>Every item's score: Σ over spaces of weight × cosine(query, item).</summary>
+    public float[] Scores(SearchQuery query)
+    {
+        var q = Embed(query);
+        var scores = new float[Model.Items.Count];
+        var part = new float[scores.Length];
+        for (int m = 0; m < Modalities.Count; m++)
+        {
+            if (q[m] is not { } v || Modalities[m].Weight == 0) continue;
+            Modalities[m].Cosines(v, part);
+            TensorPrimitives.MultiplyAdd(part, Modalities[m].Weight, scores, scores);
+        }
+        return scores;
+    }
+
+    /// <summary>Scores of <paramref name="items"/> only (the re-ranking pass).</summary>
+    public float[] Scores(SearchQuery query, ReadOnlySpan<int> items)
+    {
+        var q = Embed(query);
+        var scores = new float[items.Length];
+        for (int m = 0; m < Modalities.Count; m++)
+        {
+            if (q[m] is not { } v || Modalities[m].Weight == 0) continue;
+            for (int k = 0; k < items.Length; k++) scores[k] += Modalities[m].Weight * Modalities[m].Cosine(items[k], v);
+        }
+        return scores;
+    }
+
+    /// <summary>The top <paramref name="top"/> items (higher score first, ties by catalog order); with
+    /// <paramref name="rerank"/>, the first pass's top K re-scored with its text weight.</summary>
+    public IReadOnlyList<SearchHitItem> Search(SearchQuery query, int top = 10, Rerank? rerank = null)
+    {
+        if (top < 1) throw new Core.InvalidOptionException("--top", top, "must be at least 1");
+        var scores = Scores(query);
+        var first = Core.TopK.Select(scores, rerank is null ? top : Math.Max(top, rerank.Candidates));
+        if (rerank is null) return first.Select(i => Hit(i, scores[i])).ToList();
+        var again = Scores(query with { TextWeight = rerank.TextWeight }, first.AsSpan());
+        return Enumerable.Range(0, first.Length).OrderByDescending(k => again[k]).ThenBy(k => first[k]).Take(top)
+            .Select(k => Hit(first[k], again[k])).ToList();
+    }
+
+    private SearchHitItem Hit(int item, float score) => new(item, Model.Items[item], Model.Titles.Count > item ? Model.Titles[item] : null, score);
+
+    internal static void Normalize(Span<float> v)
+    {
+        float norm = TensorPrimitives.Norm(v);
+        if (norm > 0) TensorPrimitives.Divide(v, norm, v);
+    }
+}
