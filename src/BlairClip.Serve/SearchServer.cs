@@ -41,7 +41,7 @@ public static class SearchServer
             if (!models.TryAdd(model.Name, new ServedModel(model.Name, model, search, why)))
                 throw new ML.Core.InvalidOptionException("--model", path, $"holds model '{model.Name}', a name another --model already has");
         }
-        var images = options.Images is { } t ? ImagePathTemplate.Parse(t, "--images") : null;
+        var images = options.Images is { } t ? new ItemImages(ImagePathTemplate.Parse(t, "--images"), options.ImageBase) : null;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -106,11 +106,22 @@ public static class SearchServer
         app.MapGet("/api/image/{model}/{item}", (string model, string item) =>
         {
             var served = Model(models, model);
-            if (images is null || !served.Model.Items.TryGetIndex(item, out _)) return Results.NotFound();
-            var path = Path.GetFullPath(Path.Combine(options.ImageBase, images.Expand(item)));
-            return File.Exists(path) ? Results.File(path, ContentType(path)) : Results.NotFound();
+            // Only a catalog item's own photo, from the study's template: never a path the request names.
+            if (!served.Model.Items.TryGetIndex(item, out _) || images?.Path(item) is not { } path) return Results.NotFound();
+            return Results.File(path, ContentType(path));
         });
         return app;
+    }
+
+    /// <summary>Item photos from the study's image template (relative to its folder).</summary>
+    private sealed class ItemImages(ImagePathTemplate template, string baseDirectory)
+    {
+        /// <summary>The item's photo, or null when it has none.</summary>
+        public string? Path(string itemId)
+        {
+            var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, template.Expand(itemId)));
+            return File.Exists(path) ? path : null;
+        }
     }
 
     private static ServedModel Model(Dictionary<string, ServedModel> models, string? name) =>
@@ -123,13 +134,13 @@ public static class SearchServer
         return n;
     }
 
-    private static JsonObject Hits(ServedModel m, IEnumerable<(string Id, string? Title, float Score)> hits, ImagePathTemplate? images) => new()
+    private static JsonObject Hits(ServedModel m, IEnumerable<(string Id, string? Title, float Score)> hits, ItemImages? images) => new()
     {
         ["model"] = m.Name,
         ["results"] = new JsonArray(hits.Select((h, r) => (JsonNode)new JsonObject
         {
             ["rank"] = r + 1, ["item"] = h.Id, ["title"] = h.Title, ["score"] = float.IsFinite(h.Score) ? h.Score : null,
-            ["image"] = images is null ? null : $"/api/image/{Uri.EscapeDataString(m.Name)}/{Uri.EscapeDataString(h.Id)}",
+            ["image"] = images?.Path(h.Id) is null ? null : $"/api/image/{Uri.EscapeDataString(m.Name)}/{Uri.EscapeDataString(h.Id)}",
         }).ToArray()),
     };
 
