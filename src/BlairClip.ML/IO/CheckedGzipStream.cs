@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 
 namespace BlairClip.ML.IO;
 
@@ -25,7 +24,7 @@ internal sealed class CheckedGzipStream : Stream
 
     private readonly GzipInput _input;
     private readonly string _file;
-    private readonly Crc32 _crc = new();
+    private uint _crc;                 // CRC32 of what the current member has inflated to
     private DeflateStream? _deflate;   // the current member's deflate data; null once the file is done
     private long _memberStart;         // compressed offset of the current member's header
     private long _bodyStart;           // compressed offset of the current member's deflate data
@@ -78,7 +77,7 @@ internal sealed class CheckedGzipStream : Stream
             }
             if (n > 0)
             {
-                _crc.Append(destination[..n]);
+                _crc = Crc32Ieee.Append(_crc, destination[..n]);
                 _memberSize += n;
                 return n;
             }
@@ -94,8 +93,8 @@ internal sealed class CheckedGzipStream : Stream
     {
         _member++;
         _memberStart = _input.Offset;
-        var headerCrc = new Crc32();
-        var fixedPart = Header(10, headerCrc);
+        uint headerCrc = 0;
+        var fixedPart = Header(10, ref headerCrc);
         if (fixedPart[0] != Id1 || fixedPart[1] != Id2)
             throw Damaged(_memberStart, $"gzip member {_member} does not start with the gzip magic bytes 1F8B (found {Convert.ToHexString(fixedPart[..2])})");
         if (fixedPart[2] != Deflate)
@@ -104,36 +103,37 @@ internal sealed class CheckedGzipStream : Stream
         if ((flags & FlagsReserved) != 0)
             throw Damaged(_memberStart, $"gzip member {_member} sets reserved header flags (FLG {flags:X2})");
         if ((flags & FlagExtra) != 0)
-            Header(BinaryPrimitives.ReadUInt16LittleEndian(Header(2, headerCrc)), headerCrc);
-        if ((flags & FlagName) != 0) ZeroTerminated(headerCrc);
-        if ((flags & FlagComment) != 0) ZeroTerminated(headerCrc);
+            Header(BinaryPrimitives.ReadUInt16LittleEndian(Header(2, ref headerCrc)), ref headerCrc);
+        if ((flags & FlagName) != 0) ZeroTerminated(ref headerCrc);
+        if ((flags & FlagComment) != 0) ZeroTerminated(ref headerCrc);
         if ((flags & FlagHeaderCrc) != 0)
         {
-            ushort expected = (ushort)headerCrc.GetCurrentHashAsUInt32();
-            ushort recorded = BinaryPrimitives.ReadUInt16LittleEndian(Header(2, null));
+            ushort expected = (ushort)headerCrc;
+            uint ignored = 0;                // the CRC16 is not part of what it checks
+            ushort recorded = BinaryPrimitives.ReadUInt16LittleEndian(Header(2, ref ignored));
             if (recorded != expected)
                 throw Damaged(_memberStart, $"gzip member {_member} fails its header check (FHCRC {recorded:X4}, header has {expected:X4})");
         }
-        _crc.Reset();
+        _crc = 0;
         _memberSize = 0;
         _bodyStart = _input.Offset;
         _input.BeginChunks();
         _deflate = new DeflateStream(_input, CompressionMode.Decompress, leaveOpen: true);
     }
 
-    /// <summary>Consumes <paramref name="count"/> header bytes (into the header's CRC when given); valid until the next read.</summary>
-    private ReadOnlySpan<byte> Header(int count, Crc32? headerCrc)
+    /// <summary>Consumes <paramref name="count"/> header bytes, adding them to <paramref name="headerCrc"/>; valid until the next read.</summary>
+    private ReadOnlySpan<byte> Header(int count, ref uint headerCrc)
     {
         var bytes = _input.Peek(count);
         if (bytes.Length < count)
             throw Damaged(_input.Offset, $"the file ends inside the header of gzip member {_member} (from byte {_memberStart:N0}): it is cut short");
         _input.Skip(count);
-        headerCrc?.Append(bytes);
+        headerCrc = Crc32Ieee.Append(headerCrc, bytes);
         return bytes;
     }
 
     /// <summary>Consumes a zero-terminated header field (FNAME, FCOMMENT).</summary>
-    private void ZeroTerminated(Crc32 headerCrc)
+    private void ZeroTerminated(ref uint headerCrc)
     {
         while (true)
         {
@@ -142,7 +142,7 @@ internal sealed class CheckedGzipStream : Stream
                 throw Damaged(_input.Offset, $"the file ends inside the header of gzip member {_member} (from byte {_memberStart:N0}): it is cut short");
             int zero = bytes.IndexOf((byte)0);
             var field = zero < 0 ? bytes : bytes[..(zero + 1)];
-            headerCrc.Append(field);
+            headerCrc = Crc32Ieee.Append(headerCrc, field);
             _input.Skip(field.Length);
             if (zero >= 0) return;
         }
@@ -154,7 +154,7 @@ internal sealed class CheckedGzipStream : Stream
     {
         _deflate!.Dispose();
         _deflate = null;
-        uint crc = _crc.GetCurrentHashAsUInt32(), size = unchecked((uint)_memberSize);
+        uint crc = _crc, size = unchecked((uint)_memberSize);
         Span<byte> trailer = stackalloc byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
         BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], size);

@@ -87,7 +87,7 @@ internal static class ZipDirectory
         }
         // A deflated entry is copied anyway, so its CRC32 costs little; stored ones (torch.save's tensor storages,
         // up to GBs) are mapped in place and would have to be read whole.
-        uint crc = System.IO.Hashing.Crc32.HashToUInt32(result);
+        uint crc = Crc32Ieee.Hash(result);
         if (crc != e.Crc32)
             throw Corrupt(source, $"entry {e.Name} is damaged: its CRC32 is {crc:X8}, but the zip directory records {e.Crc32:X8}");
         return result;

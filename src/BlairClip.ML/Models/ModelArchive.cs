@@ -247,7 +247,7 @@ public static class ModelArchive
         if (ms.Length != entry.Length)
             throw DamagedEntry(source, name, $"it decompresses to {ms.Length:N0} bytes, but the zip directory records {entry.Length:N0}");
         var bytes = ms.ToArray();
-        uint crc = System.IO.Hashing.Crc32.HashToUInt32(bytes);
+        uint crc = IO.Crc32Ieee.Hash(bytes);
         if (crc != entry.Crc32)
             throw DamagedEntry(source, name, $"its CRC32 is {crc:X8}, but the zip directory records {entry.Crc32:X8}");
         return bytes;
