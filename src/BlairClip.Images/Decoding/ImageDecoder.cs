@@ -10,9 +10,21 @@ namespace BlairClip.Images.Decoding;
 /// PNG's gAMA chunk, which Pillow ignores.</remarks>
 public static class ImageDecoder
 {
-    /// <summary>Images above this many pixels are refused before decoding, as Pillow's <c>Image.MAX_IMAGE_PIXELS</c>
-    /// (89,478,485 by default) refuses decompression bombs: a 1 MB PNG can declare 20000 × 20000 pixels (1.2 GB of RGB).</summary>
+    /// <summary>Images above this many pixels are refused before decoding, against decompression bombs: a 1 MB PNG can
+    /// declare 20000 × 20000 pixels (1.2 GB of RGB). It is Pillow's default <c>Image.MAX_IMAGE_PIXELS</c>
+    /// (89,478,485), above which Pillow warns; Pillow refuses only above twice it.</summary>
     public const long MaxPixels = 89_478_485;
+
+    /// <summary>Images above this many pixels (half of <see cref="MaxPixels"/>) and up to <see cref="MaxPixels"/> decode,
+    /// but callers report them as large (<see cref="IsLarge"/>): one such RGB image takes 134–268 MB, and a catalog of
+    /// them is worth a warning. (Pillow warns, with DecompressionBombWarning, above its MAX_IMAGE_PIXELS, which
+    /// <see cref="MaxPixels"/> equals, and refuses only above twice that; this decoder is stricter by half: it
+    /// refuses from Pillow's warning size and warns from half of it.)</summary>
+    public const long LargePixels = MaxPixels / 2;
+
+    /// <summary>True when an image of this size is above <see cref="LargePixels"/> but not refused (at most
+    /// <see cref="MaxPixels"/>).</summary>
+    public static bool IsLarge(int width, int height) => (long)width * height is > LargePixels and <= MaxPixels;
 
     /// <summary>Reads and decodes one image file; the format comes from its first bytes.</summary>
     /// <returns>[height, width, 3] RGB pixels.</returns>

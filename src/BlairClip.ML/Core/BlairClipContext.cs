@@ -59,6 +59,10 @@ public sealed class BlairClipContext
     /// counters (rather than add) so that refitting on the same catalog does not double them.</summary>
     public Data.DataReport Report { get; } = new();
 
+    /// <summary>Where components write one-line warnings about the data that do not stop a run (e.g. an image above
+    /// half the decoder's pixel limit), each naming the file; standard error unless set.</summary>
+    public TextWriter Warnings { get; init; } = Console.Error;
+
     /// <summary>Where trained models keep their checkpoints (nowhere unless set; the study runner sets it to the run's
     /// folder).</summary>
     public CheckpointFolders Checkpoints { get; } = new();

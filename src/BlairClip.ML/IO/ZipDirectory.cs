@@ -5,8 +5,8 @@ using System.Text;
 namespace BlairClip.ML.IO;
 
 /// <summary>Where one zip entry's data lies in the file. <see cref="Method"/> 0 = stored (readable in place),
-/// 8 = deflate.</summary>
-internal sealed record ZipEntryLocation(string Name, long DataOffset, long CompressedLength, long Length, int Method);
+/// 8 = deflate; <see cref="Crc32"/> as the central directory records it.</summary>
+internal sealed record ZipEntryLocation(string Name, long DataOffset, long CompressedLength, long Length, int Method, uint Crc32);
 
 /// <summary>Reads the central directory of a memory-mapped zip (zip64 included, which torch.save always writes) to
 /// find each entry's data offset: torch.save stores storages uncompressed and 64-byte aligned, so a tensor can be
@@ -40,6 +40,7 @@ internal static class ZipDirectory
             var h = Slice(file, at, 46, source, "central directory header");
             if (BinaryPrimitives.ReadUInt32LittleEndian(h) != CentralHeader) throw Corrupt(source, $"no central directory header at byte {at}");
             int method = BinaryPrimitives.ReadUInt16LittleEndian(h[10..]);
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(h[16..]);
             long compressed = BinaryPrimitives.ReadUInt32LittleEndian(h[20..]);
             long length = BinaryPrimitives.ReadUInt32LittleEndian(h[24..]);
             int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(h[28..]);
@@ -54,13 +55,16 @@ internal static class ZipDirectory
             long data = local + 30 + BinaryPrimitives.ReadUInt16LittleEndian(lh[26..]) + BinaryPrimitives.ReadUInt16LittleEndian(lh[28..]);
             if (data + compressed > file.Length)
                 throw Corrupt(source, $"entry {name} needs bytes [{data}, {data + compressed}) of a {file.Length}-byte file");
-            entries[name] = new ZipEntryLocation(name, data, compressed, length, method);
+            entries[name] = new ZipEntryLocation(name, data, compressed, length, method, crc);
             at += 46 + nameLength + extraLength + commentLength;
         }
         return entries;
     }
 
-    /// <summary>The entry's bytes: in place when stored, else inflated into a new array.</summary>
+    /// <summary>The entry's bytes: in place when stored (unchecked), else inflated into a new array and checked
+    /// against the entry's CRC32.</summary>
+    /// <exception cref="CheckpointFormatException">A deflated entry that does not inflate or fails its CRC32; the
+    /// message names the file and the entry.</exception>
     public static ReadOnlySpan<byte> Bytes(MappedFile file, ZipEntryLocation e, string source)
     {
         if (e.Length > int.MaxValue)
@@ -77,10 +81,15 @@ internal static class ZipDirectory
                 try { inflate.ReadExactly(result); }
                 catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
                 {
-                    throw Corrupt(source, $"entry {e.Name} does not inflate to {e.Length} bytes ({ex.Message})");
+                    throw Corrupt(source, $"entry {e.Name} is damaged: it does not inflate to {e.Length} bytes ({ex.Message})");
                 }
             }
         }
+        // A deflated entry is copied anyway, so its CRC32 costs little; stored ones (torch.save's tensor storages,
+        // up to GBs) are mapped in place and would have to be read whole.
+        uint crc = Crc32Ieee.Hash(result);
+        if (crc != e.Crc32)
+            throw Corrupt(source, $"entry {e.Name} is damaged: its CRC32 is {crc:X8}, but the zip directory records {e.Crc32:X8}");
         return result;
     }
 

@@ -130,7 +130,7 @@ public static class ModelArchive
     public static RecommenderModel Read(Stream stream, string source)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        var root = JsonNode.Parse(ReadText(zip, "model.json"))?.AsObject()
+        var root = JsonNode.Parse(ReadText(zip, source, "model.json"))?.AsObject()
             ?? throw new InvalidDataException("model.json is empty.");
         if ((string?)root["format"] != Format)
             throw new InvalidDataException($"not a BlairClip model (model.json format is '{(string?)root["format"]}').");
@@ -151,36 +151,36 @@ public static class ModelArchive
             {
                 // ML.NET finds the loaders of its extension packages (images, ONNX) among the loaded assemblies.
                 Experiments.PipelineSteps.LoadComponentAssemblies();
-                using var blob = new MemoryStream(ReadBytes(zip, dir + "model.zip"));
+                using var blob = new MemoryStream(ReadBytes(zip, source, dir + "model.zip"));
                 var mlnet = new Microsoft.ML.MLContext(seed: 0).Model.Load(blob, out var stepSchema);
                 transformers.Add(new FittedItemStep(mlnet, stepSchema));
                 continue;
             }
-            var entry = JsonNode.Parse(ReadText(zip, dir + "entry.json"))!.AsObject();
+            var entry = JsonNode.Parse(ReadText(zip, source, dir + "entry.json"))!.AsObject();
             signature = (string)entry["signature"]!;
             int written = (int)entry["version_written"]!, readable = (int)entry["version_readable"]!;
             var (_, supported) = TransformerLoaders.Find(signature);
             if (readable > supported)
                 throw new InvalidDataException(
                     $"entry {dir} ({signature}) was written with layout version {written} and needs a reader of version {readable}; this build reads up to {supported}. Upgrade BlairClip.ML to load it.");
-            var tensors = SafeTensorsFile.Parse(ReadBytes(zip, dir + "tensors.safetensors"), $"{source}!{dir}tensors.safetensors");
+            var tensors = SafeTensorsFile.Parse(ReadBytes(zip, source, dir + "tensors.safetensors"), $"{source}!{dir}tensors.safetensors");
             var ctx = new EntryReader($"{source}!{dir}", written, entry["properties"]!.AsObject(), tensors);
             transformers.Add(new FittedItemStep(TransformerLoaders.Load(signature, ctx), null));
         }
         if (transformers.Count == 0 || transformers[^1].Transformer is not Recommenders.RecommenderTransformer recommender)
             throw new InvalidDataException($"the last transformer entry is not a recommender ({transformers.LastOrDefault()?.Transformer.GetType().Name ?? "none"}).");
 
-        var catalog = SafeTensorsFile.Parse(ReadBytes(zip, "catalog.safetensors"), $"{source}!catalog.safetensors");
+        var catalog = SafeTensorsFile.Parse(ReadBytes(zip, source, "catalog.safetensors"), $"{source}!catalog.safetensors");
         var histories = new UserHistories(catalog.Get<int>("history_offsets"), catalog.Get<int>("history_items"));
         var items = new IdMap();
         var titles = new List<string?>();
-        foreach (var line in ReadText(zip, "items.tsv").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in ReadText(zip, source, "items.tsv").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             int tab = line.IndexOf('\t');
             items.GetOrAdd(tab < 0 ? line : line[..tab]);
             titles.Add(tab < 0 || tab == line.Length - 1 ? null : line[(tab + 1)..]);
         }
-        var users = new IdMap(ReadText(zip, "users.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var users = new IdMap(ReadText(zip, source, "users.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries));
         recommender.Histories = histories;
         return new RecommenderModel((string)root["name"]!, (string)root["pipeline"]!,
             new RecommenderPipelineModel(transformers.Take(transformers.Count - 1).ToList(), recommender), users, items, titles, histories);
@@ -225,16 +225,36 @@ public static class ModelArchive
         s.Write(bytes);
     }
 
-    private static string ReadText(ZipArchive zip, string name) => System.Text.Encoding.UTF8.GetString(ReadBytes(zip, name));
+    private static string ReadText(ZipArchive zip, string source, string name) => System.Text.Encoding.UTF8.GetString(ReadBytes(zip, source, name));
 
-    private static byte[] ReadBytes(ZipArchive zip, string name)
+    /// <summary>The entry's bytes, checked against the length and CRC32 the zip directory records (.NET's ZipArchive
+    /// checks neither when reading, so flipped bytes can inflate to wrong data without an error).</summary>
+    /// <exception cref="InvalidDataException">The entry is missing or damaged; the message names the zip and the entry.</exception>
+    private static byte[] ReadBytes(ZipArchive zip, string source, string name)
     {
         var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"missing zip entry '{name}'.");
-        using var s = entry.Open();
-        using var ms = new MemoryStream();
-        s.CopyTo(ms);
-        return ms.ToArray();
+        var ms = new MemoryStream();
+        try
+        {
+            using var s = entry.Open();
+            s.CopyTo(ms);
+        }
+        catch (InvalidDataException e)
+        {
+            // .NET says "unsupported compression method" for any deflate data it cannot inflate.
+            throw DamagedEntry(source, name, $"its data cannot be decompressed ({e.Message})", e);
+        }
+        if (ms.Length != entry.Length)
+            throw DamagedEntry(source, name, $"it decompresses to {ms.Length:N0} bytes, but the zip directory records {entry.Length:N0}");
+        var bytes = ms.ToArray();
+        uint crc = IO.Crc32Ieee.Hash(bytes);
+        if (crc != entry.Crc32)
+            throw DamagedEntry(source, name, $"its CRC32 is {crc:X8}, but the zip directory records {entry.Crc32:X8}");
+        return bytes;
     }
+
+    private static InvalidDataException DamagedEntry(string source, string name, string detail, Exception? inner = null) =>
+        new($"{source}: zip entry '{name}' is damaged: {detail}. The model zip is corrupt or was changed after saving; save the model again.", inner);
 }
 
 /// <summary>Catalog entry points for model zips (<c>mlContext.BlairClip().Models.…</c>).</summary>

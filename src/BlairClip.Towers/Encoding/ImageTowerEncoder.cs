@@ -31,7 +31,10 @@ public enum MissingImagePolicy
 /// (<see cref="BlairClip.Images.Preprocessing.ClipImageProcessor"/>). An item whose path is empty or names no file is
 /// <em>missing</em>; one whose file cannot be decoded is <em>unreadable</em>; both follow <c>missing_image</c>, are
 /// flagged 0 in <c>{output_column}_present</c>, and are counted in the context's report
-/// (<c>{output_column}_missing_images</c>, <c>{output_column}_unreadable_images</c>, written to run.json).
+/// (<c>{output_column}_missing_images</c>, <c>{output_column}_unreadable_images</c>, written to run.json). An image
+/// above half the decoder's pixel limit (<see cref="BlairClip.Images.Decoding.ImageDecoder.LargePixels"/>) is encoded but
+/// counted in <c>{output_column}_large_images</c> and named once in a warning line (<see cref="BlairClipContext.Warnings"/>),
+/// whether its embedding is encoded or cached: the size comes from the file's header.
 /// Rows come from the <see cref="EmbeddingCache"/> by the SHA-256 of the image file's bytes.</summary>
 [PipelineStep("ImageTowerEncoder", typeof(ImageTowerEncoderOptions))]
 public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
@@ -87,14 +90,19 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         var paths = new string[n];
         var hashes = new EmbeddingCache.Hash[n];
         var missing = new bool[n];
+        var sizes = new (int Width, int Height)?[n];
         // Reading every file to hash it is I/O bound; overlap it across items.
         Parallel.For(0, n, i =>
         {
             var p = column[i];
             paths[i] = string.IsNullOrEmpty(p) ? "" : Context.ResolvePath(p);
             missing[i] = paths[i].Length == 0 || !File.Exists(paths[i]);
-            if (!missing[i]) hashes[i] = EmbeddingCache.HashOf(File.ReadAllBytes(paths[i]));
+            if (missing[i]) return;
+            var bytes = File.ReadAllBytes(paths[i]);
+            hashes[i] = EmbeddingCache.HashOf(bytes);
+            sizes[i] = BlairClip.Images.Decoding.ImageSizeProbe.Read(bytes);
         });
+        int largeCount = WarnLargeImages(paths, sizes);
         var skipped = black ? default : missing.AsSpan();
         var rows = new UniqueRows(hashes, skipped);
         int cached = cache is null ? 0 : rows.FillFromCache(cache);
@@ -142,11 +150,32 @@ public sealed class ImageTowerEncoder : IEstimator<TowerEmbeddings>
         }
         Context.Report.Set(Options.OutputColumn + "_missing_images", missingCount);
         Context.Report.Set(Options.OutputColumn + "_unreadable_images", unreadableCount);
+        Context.Report.Set(Options.OutputColumn + "_large_images", largeCount);
         return new TowerEmbeddings(TowerKind.Image, Options.InputColumn, Options.OutputColumn, checkpoint, Options.Dtype.Name(), Options.MissingImage == MissingImagePolicy.Black ? "black" : "skip",
             dimension, itemIds, values, flags)
         {
             EncodedCount = misses.Count, CachedCount = cached, MissingImageCount = missingCount, UnreadableImageCount = unreadableCount,
+            LargeImageCount = largeCount,
         };
+    }
+
+    /// <summary>Writes one warning per distinct file above half the pixel limit (in item order).</summary>
+    /// <returns>How many items have such an image.</returns>
+    private int WarnLargeImages(string[] paths, (int Width, int Height)?[] sizes)
+    {
+        int count = 0;
+        var warned = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < paths.Length; i++)
+        {
+            if (sizes[i] is not { } size || !BlairClip.Images.Decoding.ImageDecoder.IsLarge(size.Width, size.Height)) continue;
+            var (w, h) = size;
+            count++;
+            if (warned.Add(paths[i]))
+                Context.Warnings.WriteLine($"warning: {paths[i]}: image of {w}x{h} = {(long)w * h:N0} pixels is above "
+                    + $"{BlairClip.Images.Decoding.ImageDecoder.LargePixels:N0}, half the decoder's limit of {BlairClip.Images.Decoding.ImageDecoder.MaxPixels:N0}; "
+                    + $"it is encoded, but takes {(long)w * h * 3 / 1_000_000:N0} MB to decode (counted in {Options.OutputColumn}_large_images).");
+        }
+        return count;
     }
 
     /// <summary>Pixel values <c>[paths.Count, 3, H, W]</c>: each file preprocessed, and the all-black image where the path

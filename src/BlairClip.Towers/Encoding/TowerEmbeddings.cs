@@ -73,6 +73,9 @@ public sealed class TowerEmbeddings : ItemTransformer
     public int MissingImageCount { get; init; }
     /// <summary>Fit statistics (not saved): items whose image file could not be decoded.</summary>
     public int UnreadableImageCount { get; init; }
+    /// <summary>Fit statistics (not saved): items whose image is above half the decoder's pixel limit (encoded, and
+    /// warned about once per file).</summary>
+    public int LargeImageCount { get; init; }
 
     private string PresenceColumn => ItemFeatureLoader.PresenceColumn(OutputColumn);
 

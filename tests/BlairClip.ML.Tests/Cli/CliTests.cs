@@ -129,6 +129,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Run_OnAGzipCutShort_ExitsWith2NamingTheFileAndTheLine()
+    {
+        // Cut where a line ends, the lines before it loaded with exit 0 (e.g. 89 of 253 users).
+        var reviews = File.ReadAllBytes(Path.Combine(RepoPaths.AllBeauty, "All_Beauty.jsonl"));
+        var cut = Path.Combine(_dir, "All_Beauty.jsonl.gz");
+        int lineEnd = Array.LastIndexOf(reviews, (byte)'\n', reviews.Length / 2) + 1;
+        File.WriteAllBytes(cut, BlairClip.ML.Tests.IO.GzipBytes.CutAtFlush(reviews.AsSpan(0, lineEnd)));
+        var (code, _, stderr) = Run("run", Quickstart, "--quiet", "--set", $"data.reviews={cut}", "--output", Path.Combine(_dir, "o"));
+        code.Should().Be(2, stderr);
+        stderr.Should().Match($"error: {cut}: damaged gzip data after line *: the file ends inside the deflate data of gzip member 1 (from byte 0) after * decompressed bytes: it is cut short (at compressed byte *)*");
+        Directory.Exists(Path.Combine(_dir, "o")).Should().BeFalse();
+    }
+
+    [Fact]
     public void Errors_AreOneLineWithTheFileAndExitCode2()
     {
         var bad = Path.Combine(_dir, "bad.yaml");

@@ -3,6 +3,7 @@ using BlairClip.ML.Core;
 using BlairClip.ML.Data;
 using BlairClip.ML.Split;
 using BlairClip.ML.Tests.Conformance;
+using BlairClip.ML.Tests.IO;
 using FluentAssertions;
 using Xunit.Abstractions;
 
@@ -229,6 +230,45 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
         data.Users[data.Events.User[29]].Should().Be("AFJBKPK5W56XWSNPQU2WW66ISWYQ");
         data.Items[data.Events.Item[29]].Should().Be("B08SQ31H8P");
         data.Events.Timestamp[29].Should().Be(1615701950469);
+    }
+
+    /// <summary>Review lines <paramref name="from"/> to <paramref name="to"/> (1-based), each ending in a newline.</summary>
+    private static byte[] ReviewLines(int from, int to) => System.Text.Encoding.UTF8.GetBytes(string.Concat(
+        Enumerable.Range(from, to - from + 1).Select(i => Review($"u{i % 7}", i % 2 == 0 ? "A1" : "B2", i) + "\n")));
+
+    [Theory]
+    [InlineData("cut at a flush point", 120, "the file ends inside the deflate data of gzip member 2 (from byte *) after * decompressed bytes: it is cut short")]
+    [InlineData("trailer missing", 200, "gzip member 2 (from byte *) has no trailer matching its data*")]
+    [InlineData("CRC32 wrong", 200, "gzip member 2 (from byte *) fails its CRC32 check*")]
+    [InlineData("length wrong", 200, "gzip member 2 (from byte *) records a length of*")]
+    [InlineData("garbage appended", 200, "the bytes after gzip member 2 (from byte *) are not another gzip member*")]
+    public void Load_DamagedGzip_IsAnErrorNamingTheFileAndTheLineReached(string damage, int linesRead, string problem)
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        var second = damage == "cut at a flush point" ? GzipBytes.CutAtFlush(ReviewLines(81, 120)) : GzipBytes.Member(ReviewLines(81, 200));
+        second = damage switch
+        {
+            "trailer missing" => GzipBytes.WithoutTrailer(second),
+            "CRC32 wrong" => GzipBytes.WithWrongCrc(second),
+            "length wrong" => GzipBytes.WithWrongLength(second),
+            "garbage appended" => GzipBytes.Concat(second, "<html>"u8.ToArray()),
+            _ => second,
+        };
+        var path = Path.Combine(f.Dir, "r.jsonl.gz");
+        File.WriteAllBytes(path, GzipBytes.Concat(GzipBytes.Member(ReviewLines(1, 80)), second));
+        FluentActions.Invoking(() => Load(f, reviews: "r.jsonl.gz")).Should().Throw<BlairClip.ML.IO.GzipDataException>()
+            .WithMessage($"{path}: damaged gzip data after line {linesRead}: {problem} (at compressed byte *)");
+    }
+
+    [Fact]
+    public void Load_GzipWithEmptyMembersAndZeroPadding_ReadsEveryLine()
+    {
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        File.WriteAllBytes(Path.Combine(f.Dir, "r.jsonl.gz"), GzipBytes.Concat(GzipBytes.Member([]), GzipBytes.Member(ReviewLines(1, 80)),
+            GzipBytes.Member([]), GzipBytes.Member(ReviewLines(81, 200)), new byte[512]));
+        Load(f, reviews: "r.jsonl.gz").Events.Count.Should().Be(200);
     }
 
     [Fact]

@@ -191,6 +191,19 @@ public class PyTorchCheckpointTests
     }
 
     [Fact]
+    public void Open_DeflatedEntryFailingItsCrc_ThrowsNamingFileAndEntry()
+    {
+        using var dir = new TempDir();
+        WriteViews(dir.File("views.bin"), null, CompressionLevel.Optimal);
+        var bytes = File.ReadAllBytes(dir.File("views.bin"));
+        bytes[ZipBytes.CentralHeaderOf(bytes, "archive/data.pkl") + 16] ^= 0x01;
+        File.WriteAllBytes(dir.File("views.bin"), bytes);
+        var act = () => PyTorchCheckpoint.Open(dir.File("views.bin"));
+        act.Should().Throw<CheckpointFormatException>()
+            .WithMessage($"{dir.File("views.bin")}: not a readable zip archive (entry archive/data.pkl is damaged: its CRC32 is *, but the zip directory records *)*");
+    }
+
+    [Fact]
     public void Open_TruncatedRealFile_ThrowsNamingFile()
     {
         using var dir = new TempDir();

@@ -86,6 +86,34 @@ public sealed class ModelArchiveTests : IDisposable
         FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>();
     }
 
+    [Theory]
+    [InlineData("items.tsv", "flipped compressed bytes", "*")]
+    [InlineData("catalog.safetensors", "flipped compressed bytes", "*")]
+    [InlineData("users.txt", "unsupported compression method", "its data cannot be decompressed*")]
+    [InlineData("model.json", "wrong CRC32", "its CRC32 is *, but the zip directory records *")]
+    public void Load_DamagedEntry_NamesTheZipAndTheEntry(string entry, string damage, string detail)
+    {
+        var path = Path.Combine(_dir, "m.zip");
+        ModelArchive.Save(PopularityModel(), path);
+        var bytes = File.ReadAllBytes(path);
+        switch (damage)
+        {
+            case "flipped compressed bytes":
+                var (offset, length) = BlairClip.ML.Tests.IO.ZipBytes.DataOf(bytes, entry);
+                bytes[offset + length / 2] ^= 0x55;
+                break;
+            case "unsupported compression method":
+                bytes[BlairClip.ML.Tests.IO.ZipBytes.CentralHeaderOf(bytes, entry) + 10] = 99;
+                break;
+            default:
+                bytes[BlairClip.ML.Tests.IO.ZipBytes.CentralHeaderOf(bytes, entry) + 16] ^= 0x01;
+                break;
+        }
+        File.WriteAllBytes(path, bytes);
+        FluentActions.Invoking(() => ModelArchive.Load(path)).Should().Throw<InvalidDataException>()
+            .WithMessage($"{path}: zip entry '{entry}' is damaged: {detail}. The model zip is corrupt or was changed after saving; save the model again.");
+    }
+
     [Fact]
     public void Load_Format1Zip_WithoutMLNetEntries_StillLoads()
     {

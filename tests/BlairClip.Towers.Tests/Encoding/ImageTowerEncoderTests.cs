@@ -104,6 +104,41 @@ public sealed class ImageTowerEncoderTests : IDisposable
         fitted.Embeddings.Slice(4, 4).ToArray().Should().Equal(fitted.Embeddings.Slice(0, 4).ToArray());
     }
 
+    /// <summary>A PNG of one grey: tens of KB however many pixels, but decoded in full.</summary>
+    private string GreyPng(string name, int width, int height)
+    {
+        var row = new byte[width];
+        Array.Fill(row, (byte)128);
+        var path = Path.Combine(_box.Root, name);
+        File.WriteAllBytes(path, BlairClip.Images.Tests.TestPng.Encode(width, height, BlairClip.Images.Tests.TestPng.Gray, 8,
+            Enumerable.Repeat(row, height).ToArray()));
+        return path;
+    }
+
+    [Fact]
+    public void Fit_ImageAboveHalfThePixelLimit_IsEncodedCountedAndNamedOnceInAWarning()
+    {
+        // 7000 × 6500 = 45,500,000 pixels is above 44,739,242 (half the limit); 6689 × 6688 = 44,736,032 is not.
+        var large = GreyPng("large.png", 7000, 6500);
+        var under = GreyPng("under.png", 6689, 6688);
+        var items = EncodingSandbox.Catalog(["a", "b", "c", "d"], [large, under, large, EncodingSandbox.Fixture("synthetic_landscape_upscale.png")]);
+        foreach (var run in new[] { "encoded", "cached" })
+        {
+            var warnings = new StringWriter();
+            var context = new BlairClipContext { Warnings = warnings };
+            var fitted = new ImageTowerEncoder(context, new ImageTowerEncoderOptions { Checkpoint = _box.Checkpoint, CacheDir = _box.CacheDir, BatchSize = 2 },
+                (_, _) => _tower).Fit(items);
+
+            fitted.EncodedCount.Should().Be(run == "encoded" ? 3 : 0);
+            fitted.UnreadableImageCount.Should().Be(0, $"a large image is decoded ({run})");
+            fitted.Missing.ToArray().Should().Equal(0, 0, 0, 0);
+            fitted.LargeImageCount.Should().Be(2, $"two items use the large file ({run})");
+            context.Report.Get("image_embedding_large_images").Should().Be(2);
+            warnings.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle($"the file is named once ({run})")
+                .Which.Should().Match($"warning: {large}: image of 7000x6500 = 45,500,000 pixels is above 44,739,242, half the decoder's limit of 89,478,485; it is encoded*image_embedding_large_images*");
+        }
+    }
+
     [Fact]
     public void Constructor_UnknownMissingImagePolicy_ThrowsNamingIt()
     {

@@ -56,7 +56,11 @@ internal sealed class Utf8LineReader(Stream stream, string? name = null) : IDisp
         if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
         int n;
         try { n = stream.Read(_buffer, _end, _buffer.Length - _end); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{name ?? "the data"}: damaged compressed data after line {LineNumber:N0} ({e.Message}).", e); }
+        catch (IO.GzipDataException e)
+        {
+            // The lines before were complete; the one being read is cut or lost.
+            throw new IO.GzipDataException(name ?? e.File, e.Offset, $"damaged gzip data after line {LineNumber:N0}: {e.Problem}", e);
+        }
         if (n == 0) _eof = true; else _end += n;
     }
 

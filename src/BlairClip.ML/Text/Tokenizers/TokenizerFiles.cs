@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 
 namespace BlairClip.ML.Text.Tokenizers;
@@ -38,14 +37,25 @@ internal static class TokenizerFiles
     public static BpeFiles ReadClipBpeGz(string path)
     {
         const int mergeCount = 49152 - 256 - 2;
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        reader.ReadLine();
+        // Checked like a data file: a cut or damaged gzip is an error, not a shorter merge list.
+        using var reader = new StreamReader(new IO.CheckedGzipStream(File.OpenRead(path), path));
         var merges = new List<(string, string, int)>(mergeCount);
-        for (var i = 0; i < mergeCount; i++)
+        try
         {
-            var line = reader.ReadLine() ?? throw new InvalidDataException(
-                $"{path}: expected {mergeCount} merge lines after the header, but the file ends after {i}.");
-            merges.Add(ParseMerge(line, $"{path} line {i + 2}", i + 2));
+            reader.ReadLine();
+            for (var i = 0; i < mergeCount; i++)
+            {
+                var line = reader.ReadLine() ?? throw new InvalidDataException(
+                    $"{path}: expected {mergeCount} merge lines after the header, but the file ends after {i}.");
+                merges.Add(ParseMerge(line, $"{path} line {i + 2}", i + 2));
+            }
+            // The lines after are unused, but the gzip is checked to its end (trailers are only read there).
+            reader.BaseStream.CopyTo(Stream.Null);
+        }
+        catch (IO.GzipDataException e)
+        {
+            // StreamReader reads ahead, so the damage lies at or after the line reached.
+            throw new IO.GzipDataException(path, e.Offset, $"damaged gzip data after line {merges.Count + 1:N0}: {e.Problem}", e);
         }
         var vocab = new Dictionary<string, int>(49408);
         foreach (var c in ByteUnicode.TableOrder) vocab[c.ToString()] = vocab.Count;

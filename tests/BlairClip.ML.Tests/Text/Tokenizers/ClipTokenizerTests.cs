@@ -93,6 +93,18 @@ public class ClipTokenizerTests
     });
 
     [Fact]
+    public void FromOpenAiBpe_GzWithoutItsTrailer_IsAnErrorNamingTheFileAndLine()
+    {
+        // Every merge line is there, so only the gzip check can tell that the file was cut.
+        var text = "\"bpe_simple_vocab_16e6.txt#version: 0.2\n" + string.Concat(
+            File.ReadLines(TokenizerFixtures.Dir("clip", "merges.txt")).Skip(1).Where(l => l.Length > 0).Select(l => l + "\n"));
+        var gz = Path.Combine(TokenizerFixtures.TempDir(), "bpe_simple_vocab_16e6.txt.gz");
+        File.WriteAllBytes(gz, BlairClip.ML.Tests.IO.GzipBytes.WithoutTrailer(BlairClip.ML.Tests.IO.GzipBytes.Member(text)));
+        FluentActions.Invoking(() => ClipTokenizer.FromOpenAiBpe(gz)).Should().Throw<BlairClip.ML.IO.GzipDataException>()
+            .WithMessage($"{gz}: damaged gzip data after line *: gzip member 1 (from byte 0) has no trailer matching its data*");
+    }
+
+    [Fact]
     public void Constructor_ContextLengthOne_ThrowsNamingOption()
     {
         var act = () => ClipTokenizer.FromFiles(TokenizerFixtures.Dir("clip", "vocab.json"),
