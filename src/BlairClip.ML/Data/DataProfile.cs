@@ -21,10 +21,7 @@ public sealed record DataProfile(
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(split);
-        var perUser = new int[data.Users.Count];
-        var perItem = new int[data.Items.Count];
-        var ev = data.Events;
-        for (int k = 0; k < ev.Count; k++) { perUser[ev.User[k]]++; perItem[ev.Item[k]]++; }
+        var (perUser, perItem) = DataStatistics.EventCounts(data);
         var trainPerUser = new int[data.Users.Count];
         foreach (int u in split.Train.User) trainPerUser[u]++;
         var testUsers = new bool[data.Users.Count];

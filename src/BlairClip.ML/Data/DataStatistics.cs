@@ -53,16 +53,24 @@ public sealed record DataStatistics(int Users, int Items, int Interactions, int 
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(split);
-        var perUser = new int[data.Users.Count];
-        var perItem = new int[data.Items.Count];
+        var (perUser, perItem) = EventCounts(data);
         var ev = data.Events;
-        for (int k = 0; k < ev.Count; k++) { perUser[ev.User[k]]++; perItem[ev.Item[k]]++; }
         int users = perUser.Count(c => c > 0);
         int withText = CountNonEmpty(data.ItemTable, ItemColumns.Text);
         int withImage = CountNonEmpty(data.ItemTable, ItemColumns.ImagePath);
         double density = users == 0 || perItem.Length == 0 ? 0 : ev.Count / ((double)users * perItem.Length);
         return new DataStatistics(users, perItem.Length, ev.Count, split.Train.Count, split.Validation.Count, split.Test.Count,
             withText, withImage, CountQuantiles.Of(perUser.Where(c => c > 0).ToArray()), CountQuantiles.Of(perItem), density);
+    }
+
+    /// <summary>Events per user and per catalog item.</summary>
+    internal static (int[] PerUser, int[] PerItem) EventCounts(LoadedData data)
+    {
+        var perUser = new int[data.Users.Count];
+        var perItem = new int[data.Items.Count];
+        var ev = data.Events;
+        for (int k = 0; k < ev.Count; k++) { perUser[ev.User[k]]++; perItem[ev.Item[k]]++; }
+        return (perUser, perItem);
     }
 
     private static int CountNonEmpty(Microsoft.ML.IDataView table, string column)

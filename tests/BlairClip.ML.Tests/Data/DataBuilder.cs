@@ -1,5 +1,6 @@
 using BlairClip.ML.Core;
 using BlairClip.ML.Data;
+using BlairClip.ML.Split;
 
 namespace BlairClip.ML.Tests.Data;
 
@@ -29,4 +30,12 @@ public static class DataBuilder
     /// <summary>The events as "user:item" strings with external ids, for whole-list assertions.</summary>
     public static string[] Pairs(LoadedData data, Interactions events) =>
         Enumerable.Range(0, events.Count).Select(k => $"{data.Users[events.User[k]]}:{data.Items[events.Item[k]]}").ToArray();
+
+    /// <summary>u1: 4 events, u2: 2, u3: 1; items a: 3, b: 2, c: 2, z: 0 (catalog-only), split leave-one-out with validation.</summary>
+    public static (LoadedData Data, BlairClip.ML.Split.DataSplit Split) HandCase()
+    {
+        var data = Events([E("u1", "a", 1), E("u1", "b", 2), E("u1", "c", 3), E("u1", "a", 4),
+            E("u2", "a", 1), E("u2", "b", 2), E("u3", "c", 1)], ["z"]);
+        return (data, new BlairClipContext().Data.LeaveOneOut(data, new BlairClip.ML.Split.LeaveOneOutOptions { Validation = true }));
+    }
 }

@@ -12,9 +12,7 @@ public class DataProfileTests
     public void Compute_HandCase_FrequencyTablesCoverageAndSplit_RoundTripThroughJson()
     {
         // u1: 4 events, u2: 2, u3: 1; items a: 3, b: 2, c: 2, z: 0 (catalog-only). Texts "text a" (2 words), "" (b), "text c", "text z".
-        var data = Events([E("u1", "a", 1), E("u1", "b", 2), E("u1", "c", 3), E("u1", "a", 4),
-            E("u2", "a", 1), E("u2", "b", 2), E("u3", "c", 1)], ["z"]);
-        var split = new BlairClipContext().Data.LeaveOneOut(data, new LeaveOneOutOptions { Validation = true });
+        var (data, split) = HandCase();
         var p = DataProfile.Compute(data, split);
 
         p.InteractionsPerUser.Should().Equal((1, 1), (2, 1), (4, 1));

@@ -12,11 +12,8 @@ public class DataStatisticsTests
     public void Compute_HandCase_CountsCoverageQuantilesDensity()
     {
         // u1: 4 events, u2: 2, u3: 1; items a: 3, b: 2, c: 2, z: 0 (catalog-only).
-        var data = Events([E("u1", "a", 1), E("u1", "b", 2), E("u1", "c", 3), E("u1", "a", 4),
-            E("u2", "a", 1), E("u2", "b", 2), E("u3", "c", 1)], ["z"]);
-        var ctx = new BlairClipContext();
-        var split = ctx.Data.LeaveOneOut(data, new LeaveOneOutOptions { Validation = true });
-        var s = ctx.Data.Statistics(data, split);
+        var (data, split) = HandCase();
+        var s = new BlairClipContext().Data.Statistics(data, split);
 
         s.Users.Should().Be(3);
         s.Items.Should().Be(4);
