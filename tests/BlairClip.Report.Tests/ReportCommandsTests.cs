@@ -112,4 +112,32 @@ public sealed class ReportCommandsTests : IDisposable
         code.Should().Be(2);
         stderr.Should().Contain("never overwrites");
     }
+
+    [Fact]
+    public void Search_and_search_eval_through_the_command_line()
+    {
+        var run = Run("s");
+        var zip = Path.Combine(run, "models", "TF-IDF.zip");
+        var (code, stdout, stderr) = Cli("search", "--model", zip, "--text", "shampoo for dry curly hair", "--top", "3", "--json");
+        code.Should().Be(0, stderr);
+        var json = JsonNode.Parse(stdout)!;
+        json["results"]!.AsArray().Should().HaveCount(3);
+        var top = json["results"]![0]!["item"]!.GetValue<string>();
+        var model = BlairClip.ML.Models.ModelArchive.Load(zip);
+        top.Should().Be(BlairClip.ML.Search.ModelSearch.For(model).Search(new BlairClip.ML.Search.SearchQuery("shampoo for dry curly hair", null), 1)[0].ItemId);
+
+        (code, _, stderr) = Cli("search", "--model", Path.Combine(run, "models", "BPR-MF.zip"), "--text", "x");
+        code.Should().Be(2);
+        stderr.Should().StartWith("error: model 'BPR-MF'").And.Contain("no item content");
+        (code, _, stderr) = Cli("search", "--model", zip, "--text", "x", "--rerank", "five");
+        stderr.Should().Contain("`--rerank`");
+
+        var ids = Path.Combine(_dir, "ids.txt");
+        File.WriteAllLines(ids, model.Items.Ids.Take(20));
+        (code, stdout, stderr) = Cli("search-eval", "--model", zip, "--title-queries", ids, "--k", "1,10");
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("20 queries").And.Contain("AvgMeanSimilarity@5 0.").And.Contain("Recall@10");
+        var recall1 = double.Parse(stdout.Split('\n').Single(l => l.StartsWith("Recall@1 ")).Split(' ')[1], CultureInfo.InvariantCulture);
+        recall1.Should().BeGreaterThan(0.5, "an item's own title finds it through TF-IDF");
+    }
 }
