@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics.X86;
 
 namespace BlairClip.ML.Search;
 
@@ -50,9 +51,20 @@ internal static class HnswLayerSearch
             var c = candidates.Pop();
             // Every remaining candidate ranks after c, so once c is worse than the worst kept nothing can enter.
             if (results.Count >= ef && SearchHit.Before(results.Top, c)) break;
-            foreach (int n in graph.Links(c.Row, layer))
+            // The unvisited neighbours first, their vectors prefetched, then scored: the loads of a whole neighbour list
+            // overlap instead of each dot product waiting on memory in turn.
+            var links = graph.Links(c.Row, layer);
+            var fresh = HnswScratch.Ensure(ref scratch.Fresh, links.Length);
+            int count = 0;
+            foreach (int n in links)
+                if (scratch.Visit(n))
+                {
+                    fresh[count++] = n;
+                    Prefetch(Row(vectors, dim, n));
+                }
+            for (int i = 0; i < count; i++)
             {
-                if (!scratch.Visit(n)) continue;
+                int n = fresh[i];
                 var hit = new SearchHit(n, TensorPrimitives.Dot(query, Row(vectors, dim, n)));
                 if (results.Count < ef || SearchHit.Before(hit, results.Top))
                 {
@@ -61,6 +73,14 @@ internal static class HnswLayerSearch
                 }
             }
         }
+    }
+
+    /// <summary>Asks the cache for every line of <paramref name="row"/> (a hint: no effect on results, none without SSE).</summary>
+    private static unsafe void Prefetch(ReadOnlySpan<float> row)
+    {
+        if (!Sse.IsSupported) return;
+        fixed (float* p = row)
+            for (int k = 0; k < row.Length; k += 16) Sse.Prefetch0(p + k);
     }
 
     /// <summary>Empties <see cref="HnswScratch.Results"/> into <see cref="HnswScratch.Found"/>, best first; returns the count.</summary>

@@ -26,6 +26,9 @@ internal sealed class HnswScratch(int count)
     /// <summary>Scores of a new node against its batch's earlier nodes.</summary>
     public float[] BatchScores = new float[512];
 
+    /// <summary>A node's neighbours not yet visited, while they are scored.</summary>
+    public int[] Fresh = new int[64];
+
     /// <summary>Rows the heuristic kept.</summary>
     public int[] Selected = new int[64];
 
