@@ -57,6 +57,12 @@ public sealed class SyntheticEmbeddings
     public int Dimension { get; }
     public int Clusters { get; }
 
+    /// <summary>What the data is, in one line (for a bench's output).</summary>
+    public string Description =>
+        $"{Clusters:N0} Gaussian clusters in {(Clusters + ClustersPerSuper - 1) / ClustersPerSuper:N0} groups of {ClustersPerSuper} " +
+        $"(centre = group centre + noise of norm {CentreSpread}), log-normal cluster sizes, per-cluster noise norm {MinNoise}–{MaxNoise} " +
+        $"with per-axis scale ∝ 1/√(1 + 16k/d), L2-normalised, {Dimension}-d";
+
     /// <summary>Rows <paramref name="first"/> .. <paramref name="first"/> + <paramref name="rows"/> − 1, row-major, on all cores.</summary>
     public float[] Generate(int rows, long first = 0)
     {
