@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BlairClip.ML.Core;
 using BlairClip.ML.Search;
 
 namespace BlairClip.Cli;
@@ -26,8 +27,8 @@ internal static class AnnBench
 
     public static int Run(int vectors, int queries, TextWriter output)
     {
-        if (vectors < 1) throw new ArgumentException($"--vectors must be at least 1, but was {vectors}.");
-        if (queries < 1) throw new ArgumentException($"--queries must be at least 1, but was {queries}.");
+        InvalidOptionException.Check(vectors >= 1, "--vectors", vectors, "must be at least 1");
+        InvalidOptionException.Check(queries >= 1, "--queries", queries, "must be at least 1");
         var rows = new List<BenchRow>();
         var data = new SyntheticEmbeddings(Dim, Math.Max(16, vectors / ItemsPerCluster), Seed);
         output.WriteLine($"data: {vectors:N0} vectors + {queries:N0} held-out queries, seed {Seed}: {data.Description}");

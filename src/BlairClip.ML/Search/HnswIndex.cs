@@ -35,6 +35,7 @@ public sealed class HnswIndex : VectorSearchIndex
 
     /// <summary>Builds the graph over <paramref name="matrix"/> (row-major <c>[rows, dim]</c>, read in place — keep it
     /// unchanged while the index lives). Rows should be L2-normalised for cosine search.</summary>
+    /// <param name="progress">Advanced by the nodes inserted, batch by batch (<paramref name="rows"/> in all); optional.</param>
     /// <exception cref="ArgumentException">The shape is inconsistent, a row holds NaN or an infinity, or an option is out of
     /// range (<see cref="InvalidOptionException"/>).</exception>
     public static HnswIndex Build(ReadOnlyMemory<float> matrix, int rows, int dim, HnswOptions? options = null, IProgressTask? progress = null)

@@ -92,7 +92,8 @@ internal static class HnswIndexFormat
         if (stream.CanSeek)
         {
             // Before allocating: a file shorter than its header promises is truncated (a cheap, clear refusal).
-            long needed = count + (long)count * (2L * m + 1) * 4 + upperInts * 4 + 8;
+            // In double: a corrupt header's values may overflow a long.
+            double needed = count + (double)count * (2.0 * m + 1) * 4 + upperInts * 4.0 + 8;
             if (upperInts < 0 || stream.Length - stream.Position < needed)
                 throw new InvalidDataException($"The HNSW index file is truncated: its header promises {needed + HeaderBytes:N0} bytes, it has {stream.Length - stream.Position + HeaderBytes:N0}.");
         }

@@ -13,8 +13,13 @@ namespace BlairClip.ML.Search;
 public readonly record struct VectorFingerprint(int Count, int Dimension, ulong Hash)
 {
     /// <summary>The fingerprint of <paramref name="matrix"/> (row-major <c>[rows, dim]</c>).</summary>
-    public static VectorFingerprint Of(ReadOnlySpan<float> matrix, int rows, int dim) =>
-        new(rows, dim, XxHash64.HashToUInt64(MemoryMarshal.AsBytes(matrix)));
+    /// <exception cref="ArgumentException">The matrix's length is not <paramref name="rows"/> × <paramref name="dim"/>.</exception>
+    public static VectorFingerprint Of(ReadOnlySpan<float> matrix, int rows, int dim)
+    {
+        if (matrix.Length != (long)rows * dim)
+            throw new ArgumentException($"The matrix has {matrix.Length} values, expected rows × dim = {rows} × {dim}.", nameof(matrix));
+        return new(rows, dim, XxHash64.HashToUInt64(MemoryMarshal.AsBytes(matrix)));
+    }
 
     public override string ToString() => $"{Count:N0} × {Dimension} vectors, xxhash64 {Hash:x16}";
 }
