@@ -19,6 +19,9 @@ internal enum BenchScale
     Appliances,
     /// <summary>A minute-long check: 60 k users, 8 k items, 70 k reviews.</summary>
     Small,
+    /// <summary>Query search over item embeddings (<see cref="AnnBench"/>): HNSW against exact search on 1 M synthetic
+    /// 256-d vectors (or <c>--vectors</c>).</summary>
+    Ann,
 }
 
 /// <summary><c>blairclip bench</c>: generates (or reuses) synthetic data of a scale, runs the seed study's three baselines on
@@ -27,11 +30,9 @@ internal enum BenchScale
 /// BPR's threads — and prints one table.</summary>
 internal static class ScaleBench
 {
-    private sealed record Row(string Stage, string Work, double Seconds, string Rate, string Ratio, string Note = "");
-
     public static int Run(BenchScale scale, string root, TextWriter output)
     {
-        var rows = new List<Row>();
+        var rows = new List<BenchRow>();
         var options = scale == BenchScale.Appliances ? new SyntheticDataOptions()
             : new SyntheticDataOptions { Users = 60_000, Items = 8_000, Interactions = 70_000 };
         var dir = Path.GetFullPath(Path.Combine(root, scale.ToString().ToLowerInvariant()));
@@ -51,7 +52,7 @@ internal static class ScaleBench
         var watch = Stopwatch.StartNew();
         var outcome = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = outDir, Log = output });
         double total = watch.Elapsed.TotalSeconds;
-        long studyPeak = PeakRssBytes();
+        long studyPeak = BenchTable.PeakRssBytes();
         var stages = outcome.Times.Stages.ToDictionary(s => s.Key, s => s.Value);
         var result = outcome.Result;
         rows.Add(new("load reviews + meta", $"{reviewBytes / 1e6:F0} MB", stages["load"], $"{reviewBytes / 1e6 / stages["load"]:F0} MB/s", "", $"review lines parsed on {Environment.ProcessorCount} cores"));
@@ -62,7 +63,7 @@ internal static class ScaleBench
         var study = StudyData.Prepare(SpecDocument.Load(spec), new StageTimes());
         long trainSamples = study.Split.Train.Count;
         int at = rows.FindIndex(r => r.Stage == "whole study (tables, zips)");
-        var perModel = new List<Row>();
+        var perModel = new List<BenchRow>();
         foreach (var m in result.Models)
         {
             perModel.Add(new($"{m.Name} fit", m.Name == "BPR-MF" ? $"{30 * trainSamples / 1e6:F1} M samples" : "", m.FitSeconds,
@@ -129,14 +130,9 @@ internal static class ScaleBench
             double s = w.Elapsed.TotalSeconds - init;
             rows.Add(new(label, $"{5 * samples / 1e6:F1} M samples", s, $"{5 * samples / s / 1e6:F2} M samples/s", ""));
         }
-        rows.Add(new("peak RSS (whole bench)", "", double.NaN, $"{PeakRssBytes() / 1e9:F2} GB", ""));
+        rows.Add(new("peak RSS (whole bench)", "", double.NaN, $"{BenchTable.PeakRssBytes() / 1e9:F2} GB", ""));
 
-        output.WriteLine();
-        output.WriteLine($"| stage | work | seconds | rate | ratio | note |");
-        output.WriteLine("|---|---|---:|---:|---|---|");
-        foreach (var r in rows)
-            output.WriteLine($"| {r.Stage} | {r.Work} | {(double.IsNaN(r.Seconds) ? "" : r.Seconds.ToString("F2", CultureInfo.InvariantCulture))} | {r.Rate} | {r.Ratio} | {r.Note} |");
-        output.WriteLine($"cpu: {Environment.ProcessorCount} cores; vector width {System.Numerics.Vector<float>.Count} floats; FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported}");
+        BenchTable.Write(rows, output);
         return 0;
     }
 
@@ -164,16 +160,5 @@ internal static class ScaleBench
             best = Math.Min(best, w.Elapsed.TotalSeconds);
         }
         return 2.0 * m * k * n / best / 1e9;
-    }
-
-    /// <summary>The process's peak resident set (VmHWM from /proc/self/status), in bytes; 0 where unknown.</summary>
-    private static long PeakRssBytes()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException) { return 0; }
     }
 }
