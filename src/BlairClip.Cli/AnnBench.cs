@@ -23,7 +23,7 @@ internal static class AnnBench
     private const int ItemsPerCluster = 250;
 
     /// <summary>The ef values measured besides the index's default.</summary>
-    private static readonly int[] ExtraEf = [40, 200, 400];
+    private static readonly int[] ExtraEf = [40, 100, 200, 400];
 
     public static int Run(int vectors, int queries, TextWriter output)
     {
