@@ -36,7 +36,7 @@ public static class SearchServer
         {
             var model = ModelArchive.Load(path);
             ModelSearch? search = null; string? why = null;
-            try { search = ModelSearch.For(model); }
+            try { search = ModelSearch.For(model).UseIndex(new SearchIndexOptions { Kind = options.Index }, Path.GetFullPath(path) + ".hnsw", Console.Error); }
             catch (QueryNotSupportedException e) { why = e.Message; }
             if (!models.TryAdd(model.Name, new ServedModel(model.Name, model, search, why)))
                 throw new ML.Core.InvalidOptionException("--model", path, $"holds model '{model.Name}', a name another --model already has");

@@ -19,6 +19,8 @@ public sealed record ServeOptions
     /// <summary>Largest upload accepted, in bytes.</summary>
     public long MaxUploadBytes { get; init; } = DefaultMaxUploadBytes;
     public const long DefaultMaxUploadBytes = 10 * 1024 * 1024;
+    /// <summary>The first-pass index of each model (HNSW graphs cached beside the zips as <c>ZIP.hnsw</c>).</summary>
+    public ML.Search.SearchIndexKind Index { get; init; } = ML.Search.SearchIndexKind.Auto;
     /// <summary>Most results a request may ask for.</summary>
     public int MaxTop { get; init; } = 100;
 }

@@ -18,11 +18,18 @@ internal static class SearchCommand
     private static readonly Option<string?> RerankOption = new("--rerank") { Description = "K:w2 — re-score the first pass's top K with text weight w2 (e.g. 50:0.9)." };
     private static readonly Option<ItemSide> Items = new("--items") { Description = "Which item vectors to rank: the model's own, or BLaIR-CLIP's text, image or combined ones.", DefaultValueFactory = _ => ItemSide.Model };
 
+    private static readonly Option<SearchIndexKind> Index = new("--index") { Description = $"First-pass index: auto (exact below {VectorSearch.DefaultExactThreshold:N0} items, HNSW above, its graph cached as ZIP.hnsw), exact or hnsw.", DefaultValueFactory = _ => SearchIndexKind.Auto };
+
     private static ModelSearch Open(ParseResult p)
     {
         Towers.Search.TowerSearch.Register();
-        return ModelSearch.For(ModelArchive.Load(p.GetValue(Model)!), p.GetValue(Items));
+        var zip = p.GetValue(Model)!;
+        return ModelSearch.For(ModelArchive.Load(zip), p.GetValue(Items))
+            .UseIndex(new SearchIndexOptions { Kind = p.GetValue(Index) }, IndexCache(zip), Console.Error);
     }
+
+    /// <summary>Where a model's HNSW graph is cached: beside its zip.</summary>
+    public static string IndexCache(string zip) => Path.GetFullPath(zip) + ".hnsw";
 
     private static Rerank? ParseRerank(ParseResult p) => p.GetValue(RerankOption) is { } r ? Rerank.Parse(r) : null;
 
@@ -33,7 +40,7 @@ internal static class SearchCommand
         var top = new Option<int>("--top") { Description = "How many items.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var cmd = new Command("search", "Search a saved model's catalog with a text, an image or both (text+image: a weighted sum of the normalised embeddings).");
-        foreach (var o in new Option[] { Model, text, image, TextWeight, RerankOption, Items, top, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Model, text, image, TextWeight, RerankOption, Items, Index, top, json }) cmd.Options.Add(o);
         cmd.SetAction(p => Errors.Guard(() =>
         {
             var query = new SearchQuery(p.GetValue(text), p.GetValue(image) is { } i ? Path.GetFullPath(i) : null, p.GetValue(TextWeight));
@@ -71,7 +78,7 @@ internal static class SearchCommand
         var titles = new Option<string?>("--title-queries") { Description = "A file of item ids, one per line: each item's title is a query whose relevant item is itself." };
         var ks = new Option<string>("--k") { Description = "Cutoffs for Recall@K and NDCG@K.", DefaultValueFactory = _ => "10,50" };
         var cmd = new Command("search-eval", "Score a model's search on judged queries: AvgMeanSimilarity@5, Recall@K and NDCG@K.");
-        foreach (var o in new Option[] { Model, queries, titles, ks, TextWeight, RerankOption, Items }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Model, queries, titles, ks, TextWeight, RerankOption, Items, Index }) cmd.Options.Add(o);
         cmd.SetAction(p => Errors.Guard(() =>
         {
             string? q = p.GetValue(queries), t = p.GetValue(titles);
@@ -84,7 +91,7 @@ internal static class SearchCommand
                 : SearchEvaluation.TitleQueries(search.Model, File.ReadLines(t!).Select(l => l.Trim()).Where(l => l.Length > 0));
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var result = SearchEvaluation.Evaluate(search, judged, cutoffs, rerank);
-            Console.WriteLine($"{search.Model.Name}: {result.Queries} queries in {watch.Elapsed.TotalSeconds:F2} s");
+            Console.WriteLine($"{search.Model.Name}: {result.Queries} queries in {watch.Elapsed.TotalSeconds:F2} s ({search.IndexNote})");
             Console.WriteLine($"AvgMeanSimilarity@5 {result.AvgMeanSimilarityAt5.ToString("F4", CultureInfo.InvariantCulture)}");
             foreach (var (name, value) in result.Metrics) Console.WriteLine($"{name} {value.ToString("F4", CultureInfo.InvariantCulture)}");
             return 0;

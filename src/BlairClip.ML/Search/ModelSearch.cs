@@ -82,6 +82,51 @@ public sealed class ModelSearch
     public RecommenderModel Model { get; }
     public IReadOnlyList<SearchModality> Modalities { get; }
 
+    /// <summary>The first pass's index: exact scoring when null (the default, and always for models with several spaces).</summary>
+    public VectorSearchIndex? Index { get; private set; }
+
+    /// <summary>What <see cref="UseIndex"/> did: the index kind, and whether the graph came from the cache file.</summary>
+    public string IndexNote { get; private set; } = "exact";
+
+    /// <summary>Ranks the first pass through an index of the model's unit item vectors: under
+    /// <see cref="SearchIndexKind.Auto"/> exact below <see cref="SearchIndexOptions.ExactThreshold"/> items and HNSW above.
+    /// An HNSW graph is read from <paramref name="cacheFile"/> when it holds one built over these very vectors (its
+    /// fingerprint is checked), else built and written there (atomically; a stale or damaged cache of ours is replaced).
+    /// Exact and the index give the same results below the threshold; re-ranking always scores exactly.</summary>
+    /// <exception cref="QueryNotSupportedException">HNSW asked for on a model scored in several spaces.</exception>
+    public ModelSearch UseIndex(SearchIndexOptions options, string? cacheFile = null, TextWriter? log = null)
+    {
+        options.Validate();
+        var used = Modalities.Where(m => m.Weight != 0).ToList();
+        if (used.Count != 1)
+        {
+            if (options.Kind == SearchIndexKind.Hnsw)
+                throw new QueryNotSupportedException($"model '{Model.Name}' scores items in {used.Count} spaces; an HNSW index needs one");
+            return this;
+        }
+        var kind = options.Kind == SearchIndexKind.Auto ? Model.Items.Count < options.ExactThreshold ? SearchIndexKind.Exact : SearchIndexKind.Hnsw : options.Kind;
+        if (kind == SearchIndexKind.Exact) { Index = null; IndexNote = "exact"; return this; }
+        var rows = used[0].UnitRows();
+        int n = used[0].Rows, d = used[0].Dimension;
+        if (cacheFile is not null && File.Exists(cacheFile))
+        {
+            try
+            {
+                using var stream = File.OpenRead(cacheFile);
+                Index = HnswIndex.Load(stream, rows, n, d);
+                IndexNote = $"hnsw (cached {cacheFile})";
+                return this;
+            }
+            catch (InvalidDataException e) { log?.WriteLine($"search: {cacheFile} is not usable ({e.Message}); building the index again."); }
+        }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var built = HnswIndex.Build(rows, n, d, options.Hnsw);
+        Index = built;
+        IndexNote = $"hnsw (built in {watch.Elapsed.TotalSeconds:F1} s)";
+        if (cacheFile is not null) IO.AtomicFile.Write(cacheFile, built.Save);
+        return this;
+    }
+
     /// <summary>The search of <paramref name="model"/>.</summary>
     /// <exception cref="QueryNotSupportedException">The model's recommender takes no queries (says which and why).</exception>
     /// <param name="side">Which item vectors are searched: the model's own (default), or — for models that keep several,
@@ -162,9 +207,24 @@ public sealed class ModelSearch
     public IReadOnlyList<SearchHitItem> Search(SearchQuery query, int top = 10, Rerank? rerank = null)
     {
         if (top < 1) throw new Core.InvalidOptionException("--top", top, "must be at least 1");
-        var scores = Scores(query);
-        var first = Core.TopK.Select(scores, rerank is null ? top : Math.Max(top, rerank.Candidates));
-        if (rerank is null) return first.Select(i => Hit(i, scores[i])).ToList();
+        int depth = rerank is null ? top : Math.Max(top, rerank.Candidates);
+        int[] first;
+        float[] firstScores;
+        if (Index is { } index)
+        {
+            int m = Enumerable.Range(0, Modalities.Count).Single(k => Modalities[k].Weight != 0);
+            var q = Embed(query)[m] ?? throw new QueryNotSupportedException($"model '{Model.Name}': the query has no vector in its scored space");
+            var hits = index.Search(q, depth);
+            first = hits.Select(h => h.Row).ToArray();
+            firstScores = hits.Select(h => h.Score * Modalities[m].Weight).ToArray();
+        }
+        else
+        {
+            var scores = Scores(query);
+            first = Core.TopK.Select(scores, depth);
+            firstScores = first.Select(i => scores[i]).ToArray();
+        }
+        if (rerank is null) return first.Take(top).Select((i, k) => Hit(i, firstScores[k])).ToList();
         var again = Scores(query with { TextWeight = rerank.TextWeight }, first.AsSpan());
         return Enumerable.Range(0, first.Length).OrderByDescending(k => again[k]).ThenBy(k => first[k]).Take(top)
             .Select(k => Hit(first[k], again[k])).ToList();
