@@ -16,7 +16,7 @@ namespace BlairClip.ML.IO;
 /// (03 00) ends: there a match followed by the end of the file or another member wins over one followed by zeros, and
 /// deflate data is at least 2 bytes. What is left: an empty member whose deflate data is longer and ends in zeros (a
 /// flushed empty stream) and whose trailer lost its last zero byte is taken as whole; no data is lost with it.</remarks>
-internal sealed class CheckedGzipStream : Stream
+internal sealed class CheckedGzipStream : ForwardReadStream
 {
     private const byte Id1 = 0x1F, Id2 = 0x8B, Deflate = 8;
     private const byte FlagHeaderCrc = 2, FlagExtra = 4, FlagName = 8, FlagComment = 16, FlagsReserved = 0xE0;
@@ -230,15 +230,6 @@ internal sealed class CheckedGzipStream : Stream
 
     private GzipDataException Damaged(long offset, string problem) => new(_file, offset, problem);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -7,7 +7,7 @@ namespace BlairClip.ML.IO;
 /// nor rewinds to where that data ended; it asks for a chunk only when the inflater has used all earlier input. So
 /// the end of a member's deflate data lies in the last chunk handed out (<see cref="LastChunkStart"/> to
 /// <see cref="LastChunkEnd"/>), and the buffer keeps that chunk until the trailer after it has been found.</summary>
-internal sealed class GzipInput(Stream source) : Stream
+internal sealed class GzipInput(Stream source) : ForwardReadStream
 {
     /// <summary>How much of the file is read at a time (DeflateStream itself asks for 8 KiB chunks).</summary>
     private const int ReadSize = 1 << 16;
@@ -104,15 +104,6 @@ internal sealed class GzipInput(Stream source) : Stream
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -2,7 +2,7 @@ namespace BlairClip.ML.Tests.IO;
 
 /// <summary>A read-only stream over bytes that returns at most a few (seeded random, 1 to <c>maxRead</c>) per read, as a
 /// pipe or network stream may: readers must not assume a read fills their buffer.</summary>
-internal sealed class TrickleStream(byte[] bytes, int maxRead, int seed) : Stream
+internal sealed class TrickleStream(byte[] bytes, int maxRead, int seed) : BlairClip.ML.IO.ForwardReadStream
 {
     private readonly Random _random = new(seed);
     private int _position;
@@ -15,13 +15,4 @@ internal sealed class TrickleStream(byte[] bytes, int maxRead, int seed) : Strea
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
