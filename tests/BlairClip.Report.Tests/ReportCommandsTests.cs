@@ -140,4 +140,18 @@ public sealed class ReportCommandsTests : IDisposable
         var recall1 = double.Parse(stdout.Split('\n').Single(l => l.StartsWith("Recall@1 ")).Split(' ')[1], CultureInfo.InvariantCulture);
         recall1.Should().BeGreaterThan(0.5, "an item's own title finds it through TF-IDF");
     }
+
+    [Fact]
+    public void Force_replaces_a_run_folder_with_its_report_but_not_one_holding_other_files()
+    {
+        var run = Run("f");
+        File.Exists(Path.Combine(run, "report.html")).Should().BeTrue();
+        var (code, _, stderr) = Cli("run", TestRuns.Quickstart, "--quiet", "--output", run, "--force", "--set", "models.BPR-MF.params.epochs=1");
+        code.Should().Be(0, stderr);
+        File.WriteAllText(Path.Combine(run, "notes.txt"), "mine");
+        (code, _, stderr) = Cli("run", TestRuns.Quickstart, "--quiet", "--output", run, "--force", "--set", "models.BPR-MF.params.epochs=1");
+        code.Should().Be(2);
+        stderr.Should().Contain("notes.txt");
+        File.ReadAllText(Path.Combine(run, "notes.txt")).Should().Be("mine");
+    }
 }
