@@ -47,10 +47,10 @@ internal static class ScaleBench
         long reviewBytes = new FileInfo(Path.Combine(dir, "reviews.jsonl")).Length + new FileInfo(Path.Combine(dir, "meta.jsonl")).Length;
         output.WriteLine($"data: {dir} ({reviewBytes / 1e6:F0} MB of JSONL)");
 
-        // 1. The whole study, as a researcher runs it.
+        // 1. The whole study, as a researcher runs it (with the report, as `run` writes it).
         var outDir = Path.Combine(dir, "runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var watch = Stopwatch.StartNew();
-        var outcome = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = outDir, Log = output });
+        var outcome = StudyRunner.Run(spec, new StudyRunOptions { OutputDirectory = outDir, Log = output, FolderWriters = [new BlairClip.Report.HtmlReport()] });
         double total = watch.Elapsed.TotalSeconds;
         long studyPeak = BenchTable.PeakRssBytes();
         var stages = outcome.Times.Stages.ToDictionary(s => s.Key, s => s.Value);
