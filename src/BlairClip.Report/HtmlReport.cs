@@ -58,7 +58,7 @@ public sealed class HtmlReport : IRunFolderWriter
 
     private static string E(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
     private static string Num(JsonNode? n, string format) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString(format, Inv) : "";
-    private static string P(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var p) ? (p < 1e-4 ? p.ToString("0.0E+0", Inv) : p.ToString("F4", Inv)) : "—";
+    private static string P(JsonNode? n) => ResultsWriter.PValue(n is JsonValue v && v.TryGetValue<double>(out var p) ? p : double.NaN, "—");
 
     /// <summary>The page's sections, each from one part of the folder.</summary>
     private static class Sections

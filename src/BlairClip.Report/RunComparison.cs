@@ -104,7 +104,7 @@ public sealed class RunComparison
     }
 
     private static string F(double v) => double.IsNaN(v) ? "—" : v.ToString("F4", Inv);
-    private static string P(double p) => double.IsNaN(p) ? "—" : p < 1e-4 ? p.ToString("0.0E+0", Inv) : p.ToString("F4", Inv);
+    private static string P(double p) => ML.Reporting.ResultsWriter.PValue(p, "—");
     private string Cell(string model, string metric) => Table.TryGetValue((model, metric), out var c)
         ? (double.IsNaN(c.Std) ? F(c.Mean) : $"{F(c.Mean)} ± {F(c.Std)}") + (c.Runs < Runs.Count ? $" (n={c.Runs})" : "") : "";
 

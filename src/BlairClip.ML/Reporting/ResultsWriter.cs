@@ -99,7 +99,10 @@ public static class ResultsWriter
         return sb.ToString();
     }
 
-    private static string P(double p) => double.IsNaN(p) ? "" : p < 1e-4 ? p.ToString("0.0E+0", Inv) : p.ToString("F4", Inv);
+    private static string P(double p) => PValue(p, "");
+
+    /// <summary>A p-value as every table shows it: 4 decimals, or 1 significant digit in E notation below 1e-4; NaN as <paramref name="missing"/>.</summary>
+    public static string PValue(double p, string missing) => double.IsNaN(p) ? missing : p < 1e-4 ? p.ToString("0.0E+0", Inv) : p.ToString("F4", Inv);
 
     public static string Csv(StudyResult r)
     {

@@ -67,10 +67,10 @@ public sealed class ModelSearch
                     var v = e.Encode(input);
                     if (v.Length != sum.Length)
                         throw new InvalidOperationException($"A {kind} query encodes to {v.Length} values, but the model's items have {sum.Length}.");
-                    Normalize(v);
+                    VectorSearch.Normalize(v);
                     TensorPrimitives.Add(sum, v, sum);
                 }
-                Normalize(sum);
+                VectorSearch.Normalize(sum);
                 return sum;
             };
         }
@@ -153,31 +153,36 @@ public sealed class ModelSearch
 
     /// <summary>The query's unit vector in each space (null where a space takes none of its kinds).</summary>
     /// <exception cref="QueryNotSupportedException">A kind of the query cannot be embedded by this model.</exception>
-    public float[]?[] Embed(SearchQuery query)
+    public float[]?[] Embed(SearchQuery query) => Combine(Encode(query), query.TextWeight);
+
+    /// <summary>Per space, the query's text and image embeddings (each unit length, null where absent): what the
+    /// towers and heads compute, once per search — a re-ranking pass only re-weighs them.</summary>
+    private (float[]? Text, float[]? Image)[] Encode(SearchQuery query)
     {
         query.Validate();
         foreach (var kind in query.Kinds)
             if (!Supports(kind, out var why)) throw new QueryNotSupportedException(why!);
-        var result = new float[]?[Modalities.Count];
-        for (int m = 0; m < Modalities.Count; m++)
-        {
-            var space = Modalities[m];
-            float[]? text = query.Text is { Length: > 0 } t && space.Encoders.TryGetValue(QueryKind.Text, out var te) ? te(t) : null;
-            float[]? image = query.ImagePath is { Length: > 0 } i && space.Encoders.TryGetValue(QueryKind.Image, out var ie) ? ie(i) : null;
-            if (text is null || image is null) { result[m] = text ?? image; continue; }
-            var v = new float[space.Dimension];
-            TensorPrimitives.Multiply(text, query.TextWeight, v);
-            TensorPrimitives.MultiplyAdd(image, 1 - query.TextWeight, v, v);
-            Normalize(v);
-            result[m] = v;
-        }
-        return result;
+        return Modalities.Select(space => (
+            query.Text is { Length: > 0 } t && space.Encoders.TryGetValue(QueryKind.Text, out var te) ? te(t) : null,
+            query.ImagePath is { Length: > 0 } i && space.Encoders.TryGetValue(QueryKind.Image, out var ie) ? ie(i) : null)).ToArray();
     }
 
-    /// <summary>Every item's score: Σ over spaces of weight × cosine(query, item).</summary>
-    public float[] Scores(SearchQuery query)
+    /// <summary>Per space, normalize(w·t + (1 − w)·i) — or the one embedding the query has there.</summary>
+    private float[]?[] Combine((float[]? Text, float[]? Image)[] encoded, float textWeight) => encoded.Select((e, m) =>
     {
-        var q = Embed(query);
+        if (e.Text is null || e.Image is null) return e.Text ?? e.Image;
+        var v = new float[Modalities[m].Dimension];
+        TensorPrimitives.Multiply(e.Text, textWeight, v);
+        TensorPrimitives.MultiplyAdd(e.Image, 1 - textWeight, v, v);
+        VectorSearch.Normalize(v);
+        return v;
+    }).ToArray();
+
+    /// <summary>Every item's score: Σ over spaces of weight × cosine(query, item).</summary>
+    public float[] Scores(SearchQuery query) => Scores(Embed(query));
+
+    private float[] Scores(float[]?[] q)
+    {
         var scores = new float[Model.Items.Count];
         var part = new float[scores.Length];
         for (int m = 0; m < Modalities.Count; m++)
@@ -190,9 +195,8 @@ public sealed class ModelSearch
     }
 
     /// <summary>Scores of <paramref name="items"/> only (the re-ranking pass).</summary>
-    public float[] Scores(SearchQuery query, ReadOnlySpan<int> items)
+    private float[] Scores(float[]?[] q, ReadOnlySpan<int> items)
     {
-        var q = Embed(query);
         var scores = new float[items.Length];
         for (int m = 0; m < Modalities.Count; m++)
         {
@@ -208,33 +212,28 @@ public sealed class ModelSearch
     {
         if (top < 1) throw new Core.InvalidOptionException("--top", top, "must be at least 1");
         int depth = rerank is null ? top : Math.Max(top, rerank.Candidates);
+        var encoded = Encode(query);
+        var q = Combine(encoded, query.TextWeight);
         int[] first;
         float[] firstScores;
         if (Index is { } index)
         {
             int m = Enumerable.Range(0, Modalities.Count).Single(k => Modalities[k].Weight != 0);
-            var q = Embed(query)[m] ?? throw new QueryNotSupportedException($"model '{Model.Name}': the query has no vector in its scored space");
-            var hits = index.Search(q, depth);
+            var hits = index.Search(q[m] ?? throw new QueryNotSupportedException($"model '{Model.Name}': the query has no vector in its scored space"), depth);
             first = hits.Select(h => h.Row).ToArray();
             firstScores = hits.Select(h => h.Score * Modalities[m].Weight).ToArray();
         }
         else
         {
-            var scores = Scores(query);
+            var scores = Scores(q);
             first = Core.TopK.Select(scores, depth);
             firstScores = first.Select(i => scores[i]).ToArray();
         }
         if (rerank is null) return first.Take(top).Select((i, k) => Hit(i, firstScores[k])).ToList();
-        var again = Scores(query with { TextWeight = rerank.TextWeight }, first.AsSpan());
+        var again = Scores(Combine(encoded, rerank.TextWeight), first.AsSpan());
         return Enumerable.Range(0, first.Length).OrderByDescending(k => again[k]).ThenBy(k => first[k]).Take(top)
             .Select(k => Hit(first[k], again[k])).ToList();
     }
 
     private SearchHitItem Hit(int item, float score) => new(item, Model.Items[item], Model.Titles.Count > item ? Model.Titles[item] : null, score);
-
-    internal static void Normalize(Span<float> v)
-    {
-        float norm = TensorPrimitives.Norm(v);
-        if (norm > 0) TensorPrimitives.Divide(v, norm, v);
-    }
 }

@@ -55,19 +55,13 @@ public static class TowerSearch
             {
                 var x = encoder.Encode(input);
                 if (x.Length != inputDim) throw new InvalidOperationException($"{what}: a {kind} query encodes to {x.Length} values, but the head takes {inputDim}.");
-                Normalize(x);
+                VectorSearch.Normalize(x);
                 int d = projection.Length / inputDim;
                 var y = new float[d];
                 for (int r = 0; r < d; r++) y[r] = System.Numerics.Tensors.TensorPrimitives.Dot(projection.AsSpan(r * inputDim, inputDim), x);
-                Normalize(y);
+                VectorSearch.Normalize(y);
                 return y;
             };
         }
-    }
-
-    private static void Normalize(Span<float> v)
-    {
-        float n = System.Numerics.Tensors.TensorPrimitives.Norm(v);
-        if (n > 0) System.Numerics.Tensors.TensorPrimitives.Divide(v, n, v);
     }
 }
