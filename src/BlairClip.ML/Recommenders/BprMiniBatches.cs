@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using BlairClip.ML.Core;
 
 namespace BlairClip.ML.Recommenders;
@@ -6,92 +8,236 @@ namespace BlairClip.ML.Recommenders;
 /// <summary>
 /// BPR's deterministic parallel schedule (<see cref="BprSchedule.Deterministic"/>): each epoch draws as many samples as
 /// there are training interactions, in mini-batches of <see cref="Batch"/>. Within a batch every sample's gradient is
-/// computed — on all threads — from the factors as they stood at the batch's start; then the updates are applied in
-/// sample order on one thread. Draw s of epoch e (its training row and its negatives) is a fixed function of
+/// computed — on all threads — from the factors as they stood at the batch's start, and each factor row then receives
+/// its samples' updates in sample order. Draw s of epoch e (its training row and its negatives) is a fixed function of
 /// (seed, e, s) (SplitMix64), so which thread computes what does not matter: the factors are bit-identical for a seed
 /// whatever the thread count. Negatives are uniform over the whole catalog, redrawn (up to 64 times) while in the
 /// user's history, as in the sequential schedule.
+/// <para>A batch runs in three steps on a <see cref="LockstepTeam"/>, each member taking a contiguous chunk of the
+/// batch's samples: (1) draw the samples, counting in the member's own small table how often each row (user or item)
+/// occurs; (2) compute the gradients — a row no other sample of the batch touches (most users, most negatives) is
+/// updated in place at once; a row several samples of one chunk touch is updated by that chunk at the end of its pass;
+/// (3) rows shared between chunks (popular items) are updated by the member that owns them (row mod members), in sample
+/// order. Step 1 runs its reads as stages over the whole chunk, each prefetching what the next needs, so the chunk's
+/// cache misses overlap instead of being paid one after another.</para>
 /// </summary>
 internal sealed class BprMiniBatches(BprOptions options, Interactions train, UserHistories histories, int items, int seed, int threads)
 {
     /// <summary>Samples per mini-batch: small next to the catalog (few samples of a batch share a row), large enough to
-    /// amortise the fork and join.</summary>
+    /// amortise the fork and join. It is part of the algorithm: another size gives other factors.</summary>
     public const int Batch = 1024;
+
+    /// <summary>Most members a batch is shared among.</summary>
+    private const int MaxChunks = 8;
+
+    /// <summary>Where one of a sample's three row updates (user, positive, negative) is applied.</summary>
+    private enum Route : byte
+    {
+        /// <summary>No other sample of the batch touches the row: applied in place as it is computed.</summary>
+        Now = 0,
+        /// <summary>Other samples of the same chunk touch it: applied at the end of the chunk's pass, in sample order.</summary>
+        ChunkEnd = 1,
+        /// <summary>Samples of several chunks touch it: applied after all chunks have finished, by the row's owner.</summary>
+        Shared = 2,
+    }
+
+    /// <summary>A training interaction with its user's history (a range of <see cref="UserHistories.AllItems"/>): one
+    /// 16-byte record, so that drawing a sample reads one cache line for all four.</summary>
+    private readonly record struct TrainingRow(int User, int Item, int From, int To);
 
     public void Train(float[] p, float[] q, float[] bias, IProgressTask progress)
     {
         int k = options.Factors, n = train.Count;
+        int chunks = Math.Clamp(threads, 1, MaxChunks);
+        var offsets = histories.Offsets;
+        var seen = HugePages.Allocate<int>(histories.AllItems.Length);
+        histories.AllItems.CopyTo(seen);
+        var table = HugePages.Allocate<TrainingRow>(n);
+        for (int r = 0; r < n; r++)
+        {
+            int u = train.User[r];
+            table[r] = new(u, train.Item[r], offsets[u], offsets[u + 1]);
+        }
+        // The samples of the batch, and the updates that wait (ChunkEnd, Shared).
+        var rows = new TrainingRow[Batch];
+        var negative = new int[Batch];
+        var draw = new int[Batch];
+        var routes = new Route[Batch * 3];
         var gp = new float[Batch * k];
         var gi = new float[Batch * k];
         var gj = new float[Batch * k];
         var gb = new float[Batch * 2];
-        var rows = new (int U, int I, int J)[Batch];
-        int chunks = Math.Max(1, Math.Min(threads, 8));
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        var offsets = histories.Offsets.ToArray();
-        var seen = histories.AllItems.ToArray();
+        var counts = new RowCounts[chunks];
+        for (int c = 0; c < chunks; c++) counts[c] = new RowCounts(3 * (Batch / chunks + 1));
+        using var team = new LockstepTeam(chunks, "BPR");
+
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             ulong stream = (ulong)(uint)seed << 32 ^ (uint)epoch;
             for (int start = 0; start < n; start += Batch)
             {
                 int count = Math.Min(Batch, n - start);
-                void Compute(int c)
+
+                void Draw(int c)
                 {
-                    int from = count * c / chunks, to = count * (c + 1) / chunks;
-                    // Draw the positives first, so that each sample's rows can be fetched from memory a few samples ahead.
-                    for (int r = from; r < to; r++)
+                    int lo = count * c / chunks, hi = count * (c + 1) / chunks;
+                    var own = counts[c];
+                    own.Clear();
+                    for (int r = lo; r < hi; r++)
                     {
                         int row = (int)(Mix(stream, 2 * (ulong)(start + r)) % (ulong)n);
-                        rows[r] = (train.User[row], train.Item[row], -1);
+                        draw[r] = row;
+                        Prefetch(table, row);
                     }
-                    for (int r = from; r < to; r++)
+                    for (int r = lo; r < hi; r++)
+                    {
+                        var sample = rows[r] = table[draw[r]];
+                        Prefetch(seen, sample.From);
+                        PrefetchRow(p, sample.User, k);
+                        PrefetchRow(q, sample.Item, k);
+                        Prefetch(bias, sample.Item);
+                        int candidate = (int)(Mix(stream, 2 * (ulong)(start + r) + 1) % (ulong)items);
+                        draw[r] = candidate;
+                        PrefetchRow(q, candidate, k);
+                        Prefetch(bias, candidate);
+                    }
+                    for (int r = lo; r < hi; r++)
                     {
                         long s = start + r;
-                        if (r + 4 < to) Prefetch(p, q, offsets, k, rows[r + 4]);
-                        var (u, i, _) = rows[r];
-                        var history = seen.AsSpan(offsets[u], offsets[u + 1] - offsets[u]);
+                        var sample = rows[r];
+                        var history = seen.AsSpan(sample.From, sample.To - sample.From);
                         int j = -1;
                         if (history.Length < items)
                             for (ulong attempt = 0; attempt < 64; attempt++)
                             {
-                                int candidate = (int)(Mix(stream, 2 * (ulong)s + 1 + (attempt << 40)) % (ulong)items);
+                                int candidate = attempt == 0 ? draw[r] : (int)(Mix(stream, 2 * (ulong)s + 1 + (attempt << 40)) % (ulong)items);
                                 if (history.BinarySearch(candidate) < 0) { j = candidate; break; }
                             }
-                        rows[r] = (u, i, j);
-                        if (j >= 0) Gradient(p.AsSpan(u * k, k), q.AsSpan(i * k, k), q.AsSpan(j * k, k), bias[i], bias[j],
-                            gp.AsSpan(r * k, k), gi.AsSpan(r * k, k), gj.AsSpan(r * k, k), gb.AsSpan(2 * r, 2));
-                    }
-                }
-                if (chunks == 1 || count < 64) for (int c = 0; c < chunks; c++) Compute(c);
-                else Parallel.For(0, chunks, parallel, Compute);
-                // Applied in sample order per row: thread c owns the rows ≡ c (mod chunks), so a row shared by samples of one
-                // batch gets its updates in sample order whatever the number of threads.
-                void Apply(int c)
-                {
-                    for (int r = 0; r < count; r++)
-                    {
-                        var (u, i, j) = rows[r];
+                        negative[r] = j;
                         if (j < 0) continue;
-                        if (u % chunks == c) Add(p.AsSpan(u * k, k), gp.AsSpan(r * k, k));
-                        if (i % chunks == c) { Add(q.AsSpan(i * k, k), gi.AsSpan(r * k, k)); bias[i] += gb[2 * r]; }
-                        if (j % chunks == c) { Add(q.AsSpan(j * k, k), gj.AsSpan(r * k, k)); bias[j] += gb[2 * r + 1]; }
+                        own.Add(UserKey(sample.User));
+                        own.Add(ItemKey(sample.Item));
+                        own.Add(ItemKey(j));
                     }
                 }
-                if (chunks == 1 || count < 64) for (int c = 0; c < chunks; c++) Apply(c);
-                else Parallel.For(0, chunks, parallel, Apply);
+
+                void Compute(int c)
+                {
+                    int lo = count * c / chunks, hi = count * (c + 1) / chunks;
+                    bool waits = false;
+                    for (int r = lo; r < hi; r++)
+                    {
+                        int j = negative[r];
+                        if (j < 0) continue;
+                        var (u, i, _, _) = rows[r];
+                        var ru = routes[3 * r] = RouteOf(counts, c, UserKey(u));
+                        var ri = routes[3 * r + 1] = RouteOf(counts, c, ItemKey(i));
+                        var rj = routes[3 * r + 2] = RouteOf(counts, c, ItemKey(j));
+                        Step(p.AsSpan(u * k, k), q.AsSpan(i * k, k), q.AsSpan(j * k, k), ref bias[i], ref bias[j],
+                            ru == Route.Now ? default : gp.AsSpan(r * k, k), ri == Route.Now ? default : gi.AsSpan(r * k, k),
+                            rj == Route.Now ? default : gj.AsSpan(r * k, k), gb.AsSpan(2 * r, 2));
+                        waits |= (ru | ri | rj) != Route.Now;
+                    }
+                    if (waits) Apply(lo, hi, Route.ChunkEnd, c);
+                }
+
+                // Applies, in sample order, the waiting updates of samples [lo, hi) routed to `route` (for Shared: those of
+                // the rows member c owns).
+                void Apply(int lo, int hi, Route route, int c)
+                {
+                    bool owned = route == Route.Shared;
+                    for (int r = lo; r < hi; r++)
+                    {
+                        int j = negative[r];
+                        if (j < 0) continue;
+                        var (u, i, _, _) = rows[r];
+                        if (routes[3 * r] == route && (!owned || u % chunks == c)) Add(p.AsSpan(u * k, k), gp.AsSpan(r * k, k));
+                        if (routes[3 * r + 1] == route && (!owned || i % chunks == c)) { Add(q.AsSpan(i * k, k), gi.AsSpan(r * k, k)); bias[i] += gb[2 * r]; }
+                        if (routes[3 * r + 2] == route && (!owned || j % chunks == c)) { Add(q.AsSpan(j * k, k), gj.AsSpan(r * k, k)); bias[j] += gb[2 * r + 1]; }
+                    }
+                }
+
+                if (chunks == 1) { Draw(0); Compute(0); }
+                else
+                {
+                    team.Run(Draw);
+                    team.Run(Compute);
+                    team.Run(c => Apply(0, count, Route.Shared, c));
+                }
             }
             progress.Advance();
         }
     }
 
-    /// <summary>The SGD step's updates of −ln σ(x_ui − x_uj) at the batch's factors (as <see cref="BprMatrixFactorization"/>'s
+    private static long UserKey(int user) => (long)user << 1;
+    private static long ItemKey(int item) => (long)item << 1 | 1;
+
+    /// <summary>The route of member <paramref name="chunk"/>'s update of the row <paramref name="key"/>.</summary>
+    private static Route RouteOf(RowCounts[] counts, int chunk, long key)
+    {
+        for (int c = 0; c < counts.Length; c++)
+            if (c != chunk && counts[c].Count(key) > 0) return Route.Shared;
+        return counts[chunk].Count(key) == 1 ? Route.Now : Route.ChunkEnd;
+    }
+
+    /// <summary>How often each row occurs among one member's samples of the current batch: an open-addressing table small
+    /// enough to stay in the core's cache (a table over all users would be one more random memory access per sample).</summary>
+    private sealed class RowCounts
+    {
+        private struct Slot { public long Key; public int Stamp; public int Count; }
+
+        private readonly Slot[] _slots;
+        private readonly int _shift;
+        private int _stamp;
+
+        public RowCounts(int maxKeys)
+        {
+            int bits = Math.Max(6, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(4 * maxKeys - 1)));
+            _slots = new Slot[1 << bits];
+            _shift = 64 - bits;
+        }
+
+        /// <summary>Empties the table (slots of earlier stamps count as empty).</summary>
+        public void Clear()
+        {
+            if (++_stamp == int.MaxValue) { Array.Clear(_slots); _stamp = 1; }
+        }
+
+        public void Add(long key)
+        {
+            int mask = _slots.Length - 1;
+            for (int h = Hash(key); ; h = (h + 1) & mask)
+            {
+                ref var slot = ref _slots[h];
+                if (slot.Stamp != _stamp) { slot = new Slot { Key = key, Stamp = _stamp, Count = 1 }; return; }
+                if (slot.Key == key) { slot.Count++; return; }
+            }
+        }
+
+        public int Count(long key)
+        {
+            int mask = _slots.Length - 1;
+            for (int h = Hash(key); ; h = (h + 1) & mask)
+            {
+                ref var slot = ref _slots[h];
+                if (slot.Stamp != _stamp) return 0;
+                if (slot.Key == key) return slot.Count;
+            }
+        }
+
+        private int Hash(long key) => (int)((ulong)key * 0x9E3779B97F4A7C15UL >> _shift);
+    }
+
+    /// <summary>One sample's SGD updates of −ln σ(x_ui − x_uj) at the batch's factors (as <see cref="BprMatrixFactorization"/>'s
     /// sequential step): dp = η(g(q_i − q_j) − λp_u), dq_i = η(g p_u − λq_i), dq_j = η(−g p_u − λq_j), db_i = η(g − λ_b b_i),
-    /// db_j = η(−g − λ_b b_j), with g = σ(−(x_ui − x_uj)).</summary>
-    private void Gradient(ReadOnlySpan<float> pu, ReadOnlySpan<float> qi, ReadOnlySpan<float> qj, float bi, float bj,
+    /// db_j = η(−g − λ_b b_j), with g = σ(−(x_ui − x_uj)). A row whose delta span is empty is updated in place (row + delta,
+    /// the same sum the deferred update computes); the others' deltas are written to their spans, and the biases' to
+    /// <paramref name="db"/> when their item's row waits.</summary>
+    private void Step(Span<float> pu, Span<float> qi, Span<float> qj, ref float bi, ref float bj,
         Span<float> dp, Span<float> di, Span<float> dj, Span<float> db)
     {
         float lr = options.LearningRate, reg = options.Regularization, regB = options.BiasRegularization;
+        bool inP = dp.IsEmpty, inI = di.IsEmpty, inJ = dj.IsEmpty;
         int n = pu.Length, f = 0;
         var acc = Vector256<float>.Zero;
         for (; f + 8 <= n; f += 8) acc += Vector256.Create(pu[f..]) * (Vector256.Create(qi[f..]) - Vector256.Create(qj[f..]));
@@ -106,34 +252,42 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
             var u = Vector256.Create(pu[f..]);
             var a = Vector256.Create(qi[f..]);
             var c = Vector256.Create(qj[f..]);
-            (vlr * (vg * (a - c) - vreg * u)).CopyTo(dp[f..]);
-            (vlr * (vg * u - vreg * a)).CopyTo(di[f..]);
-            (vlr * (-vg * u - vreg * c)).CopyTo(dj[f..]);
+            var du = vlr * (vg * (a - c) - vreg * u);
+            var da = vlr * (vg * u - vreg * a);
+            var dc = vlr * (-vg * u - vreg * c);
+            if (inP) (u + du).CopyTo(pu[f..]); else du.CopyTo(dp[f..]);
+            if (inI) (a + da).CopyTo(qi[f..]); else da.CopyTo(di[f..]);
+            if (inJ) (c + dc).CopyTo(qj[f..]); else dc.CopyTo(dj[f..]);
         }
         for (; f < n; f++)
         {
-            dp[f] = lr * (g * (qi[f] - qj[f]) - reg * pu[f]);
-            di[f] = lr * (g * pu[f] - reg * qi[f]);
-            dj[f] = lr * (-g * pu[f] - reg * qj[f]);
+            float uf = pu[f], af = qi[f], cf = qj[f];
+            float du = lr * (g * (af - cf) - reg * uf), da = lr * (g * uf - reg * af), dc = lr * (-g * uf - reg * cf);
+            if (inP) pu[f] = uf + du; else dp[f] = du;
+            if (inI) qi[f] = af + da; else di[f] = da;
+            if (inJ) qj[f] = cf + dc; else dj[f] = dc;
         }
-        db[0] = lr * (g - regB * bi);
-        db[1] = lr * (-g - regB * bj);
+        float dbi = lr * (g - regB * bi), dbj = lr * (-g - regB * bj);
+        if (inI) bi += dbi; else db[0] = dbi;
+        if (inJ) bj += dbj; else db[1] = dbj;
     }
 
-    private static unsafe void Prefetch(float[] p, float[] q, int[] offsets, int k, (int U, int I, int J) next)
+    /// <summary>Prefetches every cache line of row <paramref name="row"/> (k floats): a row of 64 floats spans five lines
+    /// unless the array happens to start on a line.</summary>
+    private static unsafe void PrefetchRow(float[] values, int row, int k)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
-        fixed (float* pp = p)
-        fixed (float* qq = q)
-        fixed (int* oo = offsets)
+        if (!Sse.IsSupported) return;
+        fixed (float* v = values)
         {
-            for (int off = 0; off < k; off += 16)
-            {
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(pp + (long)next.U * k + off);
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(qq + (long)next.I * k + off);
-            }
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(oo + next.U);
+            byte* first = (byte*)(v + (long)row * k), end = (byte*)(v + (long)row * k + k);
+            for (byte* line = (byte*)((nint)first & ~(nint)63); line < end; line += 64) Sse.Prefetch0(line);
         }
+    }
+
+    private static unsafe void Prefetch<T>(T[] values, int index) where T : unmanaged
+    {
+        if (!Sse.IsSupported) return;
+        fixed (T* v = values) Sse.Prefetch0(v + index);
     }
 
     private static void Add(Span<float> target, ReadOnlySpan<float> delta) =>
