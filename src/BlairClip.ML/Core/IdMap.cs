@@ -9,6 +9,17 @@ public sealed class IdMap
 
     public IdMap() { }
 
+    /// <summary>Takes over <paramref name="ids"/> and their <paramref name="index"/> (Ordinal; id → position in
+    /// <paramref name="ids"/>) without copying: loaders intern millions of user ids once and hand them over.
+    /// The caller must not change either afterwards.</summary>
+    internal IdMap(List<string> ids, Dictionary<string, int> index)
+    {
+        if (ids.Count != index.Count || !ReferenceEquals(index.Comparer, StringComparer.Ordinal) && index.Comparer != EqualityComparer<string>.Default)
+            throw new ArgumentException("The index must map each id (Ordinal) to its position.", nameof(index));
+        _ids = ids;
+        _index = index;
+    }
+
     public IdMap(IEnumerable<string> ids)
     {
         foreach (var id in ids)

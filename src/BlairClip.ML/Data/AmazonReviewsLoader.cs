@@ -29,8 +29,9 @@ public sealed record AmazonReviewsOptions
 }
 
 /// <summary>Loads Amazon Reviews 2023 (McAuley Lab) reviews and item metadata. Both files are streamed line by
-/// line and each line is parsed from its UTF-8 bytes; only ids and item texts are kept. Review lines are parsed on all
-/// cores, a bounded batch of line chunks at a time, and applied in file order (same result as one thread).
+/// line and each line is parsed from its UTF-8 bytes; only ids and item texts are kept. Lines of both files are parsed
+/// on all cores, a bounded batch of line chunks at a time, and applied in file order while the next batch is parsed
+/// (<see cref="ParallelLineParser"/>: same result as one thread).
 /// <para>Report counts: <c>reviews_bad_lines_skipped</c>, <c>meta_bad_lines_skipped</c>,
 /// <c>meta_duplicate_items_ignored</c> (a repeated <c>parent_asin</c>: the first line wins),
 /// <c>interactions_dropped_unknown_item</c> (reviews of items missing from meta), <c>items_without_interactions</c>,
@@ -68,47 +69,73 @@ public static class AmazonReviewsLoader
         return builder.Build(options.Catalog, images, baseDirectory);
     }
 
-    private sealed class MetaState(IReadOnlyList<string> fields)
+    /// <summary>One chunk's meta items and the scratch space to parse them.</summary>
+    private sealed class MetaChunk(IReadOnlyList<string> fields)
     {
         public readonly byte[][] FieldNames = fields.Select(f => Encoding.UTF8.GetBytes(f)).ToArray();
         public readonly TextJoiner[] FieldText = fields.Select(_ => new TextJoiner()).ToArray();
-        public readonly bool[] FieldSeen = new bool[fields.Count];
         public readonly TextJoiner Title = new(), Text = new();
-        public char[] Scratch = new char[256], Id = new char[64];
+        public char[] Scratch = new char[256];
+        // Parsed, in line order.
+        public readonly List<(string Id, string Title, string Text)> Items = new();
+        public readonly bool[] FieldSeen = new bool[fields.Count];
         public List<string>? FirstLineFields;
+        public int Skipped;
+        public (long Line, Exception Error)? Failure;
+
+        public void Reset()
+        {
+            Items.Clear(); Array.Clear(FieldSeen); FirstLineFields = null; Skipped = 0; Failure = null;
+        }
     }
 
     private static void ReadMeta(AmazonReviewsOptions options, string path, LoadedDataBuilder builder)
     {
-        var state = new MetaState(options.ItemText);
+        var fieldSeen = new bool[options.ItemText.Count];
+        List<string>? firstLineFields = null;
         using var lines = DataFile.OpenLines(path);
-        while (lines.TryReadLine(out var line))
-        {
-            if (IsBlank(line)) continue;
-            try
+        ParallelLineParser.Run(lines, () => new MetaChunk(options.ItemText),
+            (chunk, meta) =>
             {
-                ParseMetaLine(line, state, builder);
-            }
-            catch (Exception e) when (JsonLine.IsLineError(e))
+                meta.Reset();
+                for (int l = 0; l < chunk.Count; l++)
+                {
+                    try
+                    {
+                        // Each chunk keeps the field names of its first line that parses; the file's first such line names
+                        // them in the error about item_text below.
+                        ParseMetaLine(chunk[l], meta, recordFields: meta.FirstLineFields is null);
+                    }
+                    catch (Exception e) when (JsonLine.IsLineError(e))
+                    {
+                        if (options.OnBadLine == BadLinePolicy.Error) { meta.Failure = (chunk.LineNumber(l), e); return; }
+                        meta.Skipped++;
+                    }
+                }
+            },
+            (chunk, meta) =>
             {
-                if (options.OnBadLine == BadLinePolicy.Error) throw JsonLine.ToDataError(e, options.Meta, lines.LineNumber);
-                builder.Report.Add("meta_bad_lines_skipped");
-            }
-        }
+                foreach (var (id, title, text) in meta.Items)
+                    if (!builder.TryAddItem(id, title, text)) builder.Report.Add("meta_duplicate_items_ignored");
+                for (int f = 0; f < fieldSeen.Length; f++) fieldSeen[f] |= meta.FieldSeen[f];
+                firstLineFields ??= meta.FirstLineFields;
+                builder.Report.Add("meta_bad_lines_skipped", meta.Skipped);
+                if (meta.Failure is { } failure) throw JsonLine.ToDataError(failure.Error, options.Meta, failure.Line);
+            });
         for (int f = 0; f < options.ItemText.Count; f++)
-            if (!state.FieldSeen[f] && builder.Items.Count > 0)
+            if (!fieldSeen[f] && builder.Items.Count > 0)
                 throw new InvalidOptionException("item_text", options.ItemText[f],
-                    $"must name fields of {options.Meta} (its first line has [{string.Join(", ", state.FirstLineFields ?? [])}])");
+                    $"must name fields of {options.Meta} (its first line has [{string.Join(", ", firstLineFields ?? [])}])");
     }
 
-    private static void ParseMetaLine(ReadOnlySpan<byte> line, MetaState s, LoadedDataBuilder builder)
+    private static void ParseMetaLine(ReadOnlySpan<byte> line, MetaChunk s, bool recordFields)
     {
         var reader = JsonLine.StartObject(line);
         foreach (var t in s.FieldText) t.Clear();
         s.Title.Clear();
-        int idLength = -1;
+        string? id = null;
         bool titleIsField = false;
-        List<string>? names = s.FirstLineFields is null ? new() : null;
+        List<string>? names = recordFields ? new() : null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (names is not null) names.Add(JsonLine.String(ref reader, ref s.Scratch));
@@ -118,13 +145,7 @@ public static class AmazonReviewsLoader
             for (int f = 0; f < s.FieldNames.Length; f++)
                 if (reader.ValueTextEquals(s.FieldNames[f])) { field = f; s.FieldSeen[f] = true; break; }
             reader.Read();
-            if (isId)
-            {
-                var id = JsonLine.IdChars(ref reader, ref s.Scratch, "parent_asin");
-                if (s.Id.Length < id.Length) s.Id = new char[id.Length * 2];
-                id.CopyTo(s.Id);
-                idLength = id.Length;
-            }
+            if (isId) id = JsonLine.IdChars(ref reader, ref s.Scratch, "parent_asin").ToString();
             else if (field >= 0)
             {
                 JsonLine.AppendText(ref reader, s.FieldText[field], ref s.Scratch);
@@ -134,112 +155,79 @@ public static class AmazonReviewsLoader
             else reader.Skip();
         }
         JsonLine.EndLine(ref reader);
-        if (idLength <= 0)
-            throw new LineProblem(idLength < 0 ? "missing required field 'parent_asin'" : "field 'parent_asin' is empty");
+        if (id is not { Length: > 0 })
+            throw new LineProblem(id is null ? "missing required field 'parent_asin'" : "field 'parent_asin' is empty");
 
         s.Text.Clear();
         foreach (var t in s.FieldText) s.Text.Append(t);
         string title = titleIsField
             ? s.FieldText[Array.FindIndex(s.FieldNames, n => n.AsSpan().SequenceEqual(TitleField))].ToString()
             : s.Title.ToString();
-        if (!builder.TryAddItem(s.Id.AsSpan(0, idLength), title, s.Text.ToString()))
-            builder.Report.Add("meta_duplicate_items_ignored");
+        s.Items.Add((id, title, s.Text.ToString()));
         if (names is not null) s.FirstLineFields = names;
     }
 
-    /// <summary>The review fields joined into the review text (none: not loaded).</summary>
-    private sealed class ReviewState(IReadOnlyList<string> fields)
+    /// <summary>One chunk's review events and the scratch space to parse them (the review fields joined into the
+    /// review text: none, not loaded).</summary>
+    private sealed class ReviewChunk(IReadOnlyList<string> fields)
     {
         public readonly byte[][] FieldNames = fields.Select(f => Encoding.UTF8.GetBytes(f)).ToArray();
         public readonly TextJoiner[] FieldText = fields.Select(_ => new TextJoiner()).ToArray();
         public readonly TextJoiner Text = new();
         public char[] User = new char[64], Item = new char[64], Scratch = new char[64];
-    }
-
-    /// <summary>Lines per parse chunk; a batch of 2 chunks per core is read, parsed in parallel, then applied in file order
-    /// (so memory stays bounded by the batch, and users are numbered in order of first event as with one thread).</summary>
-    private const int ChunkLines = 8192;
-
-    /// <summary>Review lines copied out of the reader, then parsed (by one worker) into events.</summary>
-    private sealed class ReviewChunk
-    {
-        public byte[] Bytes = new byte[1 << 20];
-        public int[] Start = new int[ChunkLines], Length = new int[ChunkLines];
-        public long[] LineNumber = new long[ChunkLines];
-        public int Lines, Used;
         // Parsed events, in line order.
-        public char[] Users = new char[ChunkLines * 32];
-        public int[] UserStart = new int[ChunkLines], UserLength = new int[ChunkLines], Item = new int[ChunkLines];
-        public long[] Time = new long[ChunkLines];
-        public float[] Rating = new float[ChunkLines];
-        public string?[] Review = new string?[ChunkLines];
+        public char[] Users = new char[LineChunk.DefaultLines * 32];
+        public int[] UserStart = new int[LineChunk.DefaultLines], UserLength = new int[LineChunk.DefaultLines], ItemIndex = new int[LineChunk.DefaultLines];
+        public long[] Time = new long[LineChunk.DefaultLines];
+        public float[] Rating = new float[LineChunk.DefaultLines];
+        public string?[] Review = new string?[LineChunk.DefaultLines];
         public int Events, UsersUsed, Unknown, Skipped;
         public (long Line, Exception Error)? Failure;
 
-        public void Add(ReadOnlySpan<byte> line, long number)
-        {
-            if (Used + line.Length > Bytes.Length) Array.Resize(ref Bytes, Math.Max(Bytes.Length * 2, Used + line.Length));
-            line.CopyTo(Bytes.AsSpan(Used));
-            Start[Lines] = Used; Length[Lines] = line.Length; LineNumber[Lines] = number;
-            Used += line.Length; Lines++;
-        }
-
-        public void Reset() { Lines = Used = Events = UsersUsed = Unknown = Skipped = 0; Failure = null; }
+        public void Reset() { Events = UsersUsed = Unknown = Skipped = 0; Failure = null; }
     }
 
     private static void ReadReviews(AmazonReviewsOptions options, string path, LoadedDataBuilder builder)
     {
-        int workers = Math.Max(1, Environment.ProcessorCount);
-        var chunks = Enumerable.Range(0, 2 * workers).Select(_ => new ReviewChunk()).ToArray();
-        var states = new System.Collections.Concurrent.ConcurrentBag<ReviewState>();
         using var lines = DataFile.OpenLines(path);
-        bool more = true;
-        while (more)
-        {
-            int filled = 0;
-            foreach (var c in chunks) c.Reset();
-            for (; filled < chunks.Length && more; filled++)
+        // The item index is complete (meta was read first), so the workers' lookups only read it.
+        ParallelLineParser.Run(lines, () => new ReviewChunk(options.ReviewText ?? []),
+            (chunk, reviews) =>
             {
-                var c = chunks[filled];
-                while (c.Lines < ChunkLines && (more = lines.TryReadLine(out var line)))
-                    if (!IsBlank(line)) c.Add(line, lines.LineNumber);
-            }
-            // The item index is complete (meta was read first), so parallel lookups only read it.
-            Parallel.For(0, filled, new ParallelOptions { MaxDegreeOfParallelism = workers }, k =>
+                reviews.Reset();
+                for (int l = 0; l < chunk.Count; l++)
+                {
+                    try
+                    {
+                        ParseReviewLine(chunk[l], builder, reviews);
+                    }
+                    catch (Exception e) when (JsonLine.IsLineError(e))
+                    {
+                        if (options.OnBadLine == BadLinePolicy.Error) { reviews.Failure = (chunk.LineNumber(l), e); return; }
+                        reviews.Skipped++;
+                    }
+                }
+            },
+            (_, c) =>
             {
-                var state = states.TryTake(out var s) ? s : new ReviewState(options.ReviewText ?? []);
-                ParseChunk(chunks[k], builder, state, options.OnBadLine);
-                states.Add(state);
-            });
-            for (int k = 0; k < filled; k++)
-            {
-                var c = chunks[k];
                 for (int e = 0; e < c.Events; e++)
-                    builder.AddEvent(c.Users.AsSpan(c.UserStart[e], c.UserLength[e]), c.Item[e], c.Time[e], c.Rating[e], c.Review[e]);
+                    builder.AddEvent(c.Users.AsSpan(c.UserStart[e], c.UserLength[e]), c.ItemIndex[e], c.Time[e], c.Rating[e], c.Review[e]);
                 builder.Report.Add("interactions_dropped_unknown_item", c.Unknown);
                 builder.Report.Add("reviews_bad_lines_skipped", c.Skipped);
                 if (c.Failure is { } f) throw JsonLine.ToDataError(f.Error, options.Reviews, f.Line);
-            }
-        }
+            },
+            (bytes, lineCount) =>
+            {
+                // The file's lines estimated from its size (not for .gz: its size says little), its users from the first
+                // batch's share of new ids (later lines repeat earlier users, so the share only falls): the tables are
+                // sized once instead of regrown while millions of users are added.
+                if (DataFile.IsGzip(path) || bytes == 0 || builder.EventCount == 0) return;
+                double estimate = (double)new FileInfo(path).Length / bytes * lineCount;
+                builder.Reserve((long)(estimate * 1.05), (long)(estimate * builder.Users.Count / builder.EventCount * 1.05));
+            });
     }
 
-    private static void ParseChunk(ReviewChunk c, LoadedDataBuilder builder, ReviewState state, BadLinePolicy policy)
-    {
-        for (int l = 0; l < c.Lines; l++)
-        {
-            try
-            {
-                ParseReviewLine(c.Bytes.AsSpan(c.Start[l], c.Length[l]), builder, state, c);
-            }
-            catch (Exception e) when (JsonLine.IsLineError(e))
-            {
-                if (policy == BadLinePolicy.Error) { c.Failure = (c.LineNumber[l], e); return; }
-                c.Skipped++;
-            }
-        }
-    }
-
-    private static void ParseReviewLine(ReadOnlySpan<byte> line, LoadedDataBuilder builder, ReviewState s, ReviewChunk chunk)
+    private static void ParseReviewLine(ReadOnlySpan<byte> line, LoadedDataBuilder builder, ReviewChunk s)
     {
         var reader = JsonLine.StartObject(line);
         int userLength = -1, itemLength = -1;
@@ -266,7 +254,7 @@ public static class AmazonReviewsLoader
 
         if (!builder.Items.TryGetIndex(s.Item.AsSpan(0, itemLength), out int itemIndex))
         {
-            chunk.Unknown++;
+            s.Unknown++;
             return;
         }
         string? review = null;
@@ -276,11 +264,11 @@ public static class AmazonReviewsLoader
             foreach (var t in s.FieldText) s.Text.Append(t);
             review = s.Text.ToString();
         }
-        int e = chunk.Events++;
-        if (chunk.UsersUsed + userLength > chunk.Users.Length) Array.Resize(ref chunk.Users, Math.Max(chunk.Users.Length * 2, chunk.UsersUsed + userLength));
-        s.User.AsSpan(0, userLength).CopyTo(chunk.Users.AsSpan(chunk.UsersUsed));
-        chunk.UserStart[e] = chunk.UsersUsed; chunk.UserLength[e] = userLength; chunk.UsersUsed += userLength;
-        chunk.Item[e] = itemIndex; chunk.Time[e] = timestamp; chunk.Rating[e] = rating; chunk.Review[e] = review;
+        int e = s.Events++;
+        if (s.UsersUsed + userLength > s.Users.Length) Array.Resize(ref s.Users, Math.Max(s.Users.Length * 2, s.UsersUsed + userLength));
+        s.User.AsSpan(0, userLength).CopyTo(s.Users.AsSpan(s.UsersUsed));
+        s.UserStart[e] = s.UsersUsed; s.UserLength[e] = userLength; s.UsersUsed += userLength;
+        s.ItemIndex[e] = itemIndex; s.Time[e] = timestamp; s.Rating[e] = rating; s.Review[e] = review;
     }
 
     private static int CopyId(ref Utf8JsonReader reader, ref char[] target, ref char[] scratch, string field)
@@ -297,7 +285,6 @@ public static class AmazonReviewsLoader
         if (length == 0) throw new LineProblem($"field '{field}' is empty");
     }
 
-    internal static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t"u8).IsEmpty;
 }
 
 /// <summary>Catalog entry points for the data loaders.</summary>

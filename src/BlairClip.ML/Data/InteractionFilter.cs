@@ -141,6 +141,14 @@ public sealed class InteractionFilter(InteractionFilterOptions options)
     private static int[] Renumber(bool[] alive, IdMap ids, out IdMap kept)
     {
         var index = new int[alive.Length];
+        if (Array.TrueForAll(alive, a => a))
+        {
+            // Nothing dropped (e.g. min_user_interactions: 1): the same ids in the same order, so the same map (maps are only
+            // added to by whoever builds them).
+            for (int i = 0; i < index.Length; i++) index[i] = i;
+            kept = ids;
+            return index;
+        }
         var list = new List<string>();
         for (int i = 0; i < alive.Length; i++)
         {

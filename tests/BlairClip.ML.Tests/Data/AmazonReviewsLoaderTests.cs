@@ -71,6 +71,53 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Load_FilesOfManyParseBatches_SameAsReadingLineByLine()
+    {
+        // 70,000 meta lines and 150,000 review lines: several batches of chunks on any number of cores up to 4, parsed
+        // while the batch before is applied. Users interleave (so their numbers depend on file order), a late meta line
+        // repeats an item, some reviews name unknown items.
+        var rng = new Random(4);
+        var meta = Enumerable.Range(0, 70_000).Select(i => $"{{\"title\": \"item {i}\", \"description\": [], \"features\": [], \"parent_asin\": \"I{i}\"}}").ToList();
+        meta.Insert(60_000, """{"title": "again", "description": [], "features": [], "parent_asin": "I5"}""");
+        var rows = Enumerable.Range(0, 150_000).Select(k => (User: $"U{rng.Next(40_000)}", Item: rng.Next(20) == 0 ? $"X{k}" : $"I{rng.Next(70_000)}", Ts: (long)k)).ToList();
+        using var f = new TestFiles();
+        f.Write("m.jsonl", meta.ToArray());
+        f.Write("r.jsonl", rows.Select(r => Review(r.User, r.Item, r.Ts)).ToArray());
+        var data = Load(f);
+
+        // The expected result, line by line.
+        var users = new List<string>();
+        var userIndex = new Dictionary<string, int>();
+        var known = rows.Where(r => r.Item[0] == 'I').ToList();
+        foreach (var r in known)
+            if (userIndex.TryAdd(r.User, users.Count)) users.Add(r.User);
+        var interacted = known.Select(r => r.Item).ToHashSet();
+        var items = Enumerable.Range(0, 70_000).Select(i => $"I{i}").Where(interacted.Contains).ToList();
+        var itemIndex = items.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+
+        data.Users.Ids.Should().Equal(users);
+        data.Items.Ids.Should().Equal(items);
+        data.Events.User.Should().Equal(known.Select(r => userIndex[r.User]));
+        data.Events.Item.Should().Equal(known.Select(r => itemIndex[r.Item]));
+        data.Events.Timestamp.Should().Equal(known.Select(r => r.Ts));
+        data.Report.Get("meta_duplicate_items_ignored").Should().Be(1);
+        data.Report.Get("interactions_dropped_unknown_item").Should().Be(rows.Count - known.Count);
+        TestColumns.TextValues(data.ItemTable, ItemColumns.Title).ToArray()[itemIndex.GetValueOrDefault("I5", 0)]
+            .Should().Be(interacted.Contains("I5") ? "item 5" : TestColumns.TextValues(data.ItemTable, ItemColumns.Title).ToArray()[0], "the first line of a repeated item wins");
+    }
+
+    [Fact]
+    public void Load_BadLineInALateBatch_ErrorNamesItsLine()
+    {
+        var lines = Enumerable.Range(0, 120_000).Select(k => Review($"U{k % 977}", "A1", k)).ToArray();
+        lines[100_000] = "{\"user_id\": \"u\", \"parent_asin\": \"A1\", \"timestamp\": }";
+        using var f = new TestFiles();
+        f.Write("m.jsonl", Meta);
+        f.Write("r.jsonl", lines);
+        FluentActions.Invoking(() => Load(f)).Should().Throw<DataFormatException>().WithMessage("r.jsonl line 100001:*");
+    }
+
+    [Fact]
     public void Load_AFolderOrANonGzipDotGz_SaysWhatIsWrongWithThatPath()
     {
         using var f = new TestFiles();

@@ -1,3 +1,5 @@
+using BlairClip.ML.Core;
+
 namespace BlairClip.ML.Data.Parsing;
 
 /// <summary>Maps id spans to dense indices in order of first appearance, allocating a string only for a new id
@@ -30,4 +32,16 @@ internal sealed class IdInterner
     }
 
     public bool TryGetIndex(ReadOnlySpan<char> id, out int index) => _lookup.TryGetValue(id, out index);
+
+    /// <summary>Room for <paramref name="count"/> ids in all, so that the tables are not regrown (rehashing every id)
+    /// while millions are added.</summary>
+    public void EnsureCapacity(int count)
+    {
+        _index.EnsureCapacity(count);
+        Ids.EnsureCapacity(count);
+    }
+
+    /// <summary>The interned ids as an <see cref="IdMap"/>, sharing this interner's tables (no second dictionary of
+    /// 1.8 M users); do not add to the interner afterwards.</summary>
+    public IdMap ToIdMap() => new(Ids, _index);
 }

@@ -20,7 +20,7 @@ internal sealed class JsonLinesRecordReader : TableRecordReader
         do
         {
             if (!_lines.TryReadLine(out line)) throw new DataFormatException(file, 1, "the file is empty; expected a JSON object per line");
-        } while (AmazonReviewsLoader.IsBlank(line));
+        } while (ParallelLineParser.IsBlank(line));
         RecordLine = _lines.LineNumber;
         var names = new List<string>();
         try
@@ -52,7 +52,7 @@ internal sealed class JsonLinesRecordReader : TableRecordReader
         do
         {
             if (!_lines.TryReadLine(out line)) return false;
-        } while (AmazonReviewsLoader.IsBlank(line));
+        } while (ParallelLineParser.IsBlank(line));
         RecordLine = _lines.LineNumber;
         ParseLine(line);
         return true;

@@ -50,6 +50,16 @@ internal sealed class LoadedDataBuilder
 
     public int EventCount => _user.Count;
 
+    /// <summary>Room for <paramref name="events"/> events by <paramref name="users"/> users in all (an estimate made part
+    /// way through a file): growing tables of millions of entries copy and rehash them several times.</summary>
+    public void Reserve(long events, long users)
+    {
+        int e = (int)Math.Clamp(events, 0, Array.MaxLength), u = (int)Math.Clamp(users, 0, Array.MaxLength);
+        _user.EnsureCapacity(e); _item.EnsureCapacity(e); _timestamp.EnsureCapacity(e); _rating.EnsureCapacity(e);
+        _review?.EnsureCapacity(e);
+        Users.EnsureCapacity(u);
+    }
+
     /// <summary>Builds the data set. Items keep the order in which they were added (item file order); users the
     /// order of their first event.</summary>
     public LoadedData Build(CatalogScope catalog, ImagePathTemplate? images, string baseDirectory)
@@ -100,6 +110,6 @@ internal sealed class LoadedDataBuilder
         Report.Set("users", Users.Count);
         Report.Set("items", idArray.Length);
         Report.Set("interactions", events.Count);
-        return new LoadedData(new IdMap(Users.Ids), new IdMap(idArray), table, events, Report);
+        return new LoadedData(Users.ToIdMap(), new IdMap(idArray), table, events, Report);
     }
 }
