@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using BlairClip.ML.Core;
 using BlairClip.ML.Recommenders;
 
@@ -34,28 +35,43 @@ internal sealed class FactoredScores
     public int UserCount => Parts[0].Users.Rows;
     public int ItemCount => Parts[0].Items.Rows;
 
-    /// <summary>Users per <see cref="Profiles"/> call: bounds the dense scratch of wide (TF-IDF) profiles.</summary>
-    private const int UserChunk = 256;
+    /// <summary>Most floats of profile rows one <c>profiles</c> call returns (64 KB): 256 users of 64-d factors, 3 users
+    /// of 5,000-d TF-IDF — a larger dense scratch would be a large-object allocation per call, and at Appliances scale
+    /// (1.8 M users) those trigger hundreds of full collections.</summary>
+    private const int CallFloats = 16_384;
+    private const int MaxUsersPerCall = 256;
 
     /// <summary>The user side of a profile recommender: row u is <paramref name="profiles"/> of the query
     /// (u, <paramref name="histories"/>[u]) — the very rows <see cref="IRecommender.Score"/> multiplies — computed a
-    /// chunk of users at a time and stored dense, or as CSR of the non-zeros when <paramref name="sparse"/>.</summary>
+    /// few users at a time and stored dense, or as CSR of the non-zeros when <paramref name="sparse"/>.</summary>
     public static ItemMatrix Profiles(UserHistories histories, int dimension, bool sparse, Func<UserQuery[], float[]> profiles) =>
         Profiles(histories, [(dimension, sparse)], q => [profiles(q)])[0];
 
     /// <summary><see cref="Profiles(UserHistories, int, bool, Func{UserQuery[], float[]})"/> for several parts whose
-    /// profiles one call computes together (e.g. every modality of an embedding model), each with its own layout.</summary>
+    /// profiles one call computes together (e.g. every modality of an embedding model), each with its own layout.
+    /// The calls run on all cores (<paramref name="profiles"/> must only read shared state); rows are stored in user
+    /// order.</summary>
     public static ItemMatrix[] Profiles(UserHistories histories, (int Dimension, bool Sparse)[] layouts, Func<UserQuery[], float[][]> profiles)
     {
         int users = histories.UserCount;
+        int perCall = Math.Clamp(CallFloats / Math.Max(1, layouts.Sum(l => l.Dimension)), 1, MaxUsersPerCall);
         var parts = layouts.Select(l => new PartBuilder(l.Dimension, l.Sparse, users)).ToArray();
-        for (int u0 = 0; u0 < users; u0 += UserChunk)
+        // Groups of calls: computed in parallel into per-call pieces, appended in order (memory bounded by a group).
+        int calls = (users + perCall - 1) / perCall, group = 64 * Environment.ProcessorCount;
+        var pieces = new PartBuilder.Piece[group, parts.Length];
+        for (int c0 = 0; c0 < calls; c0 += group)
         {
-            int n = Math.Min(UserChunk, users - u0);
-            var queries = new UserQuery[n];
-            for (int k = 0; k < n; k++) queries[k] = new UserQuery(u0 + k, histories.Memory(u0 + k));
-            var rows = profiles(queries);
-            for (int m = 0; m < parts.Length; m++) parts[m].Add(u0, n, rows[m]);
+            int n = Math.Min(group, calls - c0);
+            Parallel.For(0, n, c =>
+            {
+                int u0 = (c0 + c) * perCall, count = Math.Min(perCall, users - u0);
+                var queries = new UserQuery[count];
+                for (int k = 0; k < count; k++) queries[k] = new UserQuery(u0 + k, histories.Memory(u0 + k));
+                var rows = profiles(queries);
+                for (int m = 0; m < parts.Length; m++) pieces[c, m] = parts[m].Convert(u0, count, rows[m]);
+            });
+            for (int c = 0; c < n; c++)
+                for (int m = 0; m < parts.Length; m++) parts[m].Append(pieces[c, m]);
         }
         return parts.Select(p => p.Build()).ToArray();
     }
@@ -67,16 +83,52 @@ internal sealed class FactoredScores
         private readonly List<int> _indptr = [0], _indices = [];
         private readonly List<float> _values = [];
 
-        public void Add(int first, int count, float[] rows)
+        /// <summary>Some users' rows in this part's layout: dense rows are copied into place at once (each call owns its
+        /// users' range); sparse ones become the rows' non-zero counts, columns and values, appended later in order.</summary>
+        public readonly record struct Piece(int[]? Counts, int[]? Indices, float[]? Values);
+
+        public Piece Convert(int first, int count, float[] rows)
         {
-            if (_dense is not null) { Array.Copy(rows, 0, _dense, (long)first * dimension, (long)count * dimension); return; }
+            if (_dense is not null) { Array.Copy(rows, 0, _dense, (long)first * dimension, (long)count * dimension); return default; }
+            var counts = new int[count];
+            var indices = new List<int>();
+            var values = new List<float>();
             for (int k = 0; k < count; k++)
             {
-                var row = rows.AsSpan(k * dimension, dimension);
-                for (int d = 0; d < dimension; d++)
-                    if (row[d] != 0) { _indices.Add(d); _values.Add(row[d]); }
-                _indptr.Add(_indices.Count);
+                int before = indices.Count;
+                AppendNonZeros(rows.AsSpan(k * dimension, dimension), indices, values);
+                counts[k] = indices.Count - before;
             }
+            return new Piece(counts, [.. indices], [.. values]);
+        }
+
+        public void Append(Piece piece)
+        {
+            if (piece.Counts is null) return;
+            _indices.AddRange(piece.Indices!);
+            _values.AddRange(piece.Values!);
+            int end = _indptr[^1];
+            foreach (int c in piece.Counts) _indptr.Add(end += c);
+        }
+
+        /// <summary>The columns and values of <paramref name="row"/>'s entries ≠ 0 (NaN kept, ±0 dropped), ascending: a
+        /// vector compare against zero per 8 or 16 columns, so a 5,000-column row with ~50 non-zeros is not read one
+        /// float at a time.</summary>
+        private static void AppendNonZeros(ReadOnlySpan<float> row, List<int> indices, List<float> values)
+        {
+            int d = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; d + 8 <= row.Length; d += 8)
+                {
+                    uint zero = Vector256.Equals(Vector256.Create(row[d..]), Vector256<float>.Zero).ExtractMostSignificantBits();
+                    for (uint nonZero = ~zero & 0xFF; nonZero != 0; nonZero &= nonZero - 1)
+                    {
+                        int at = d + System.Numerics.BitOperations.TrailingZeroCount(nonZero);
+                        indices.Add(at); values.Add(row[at]);
+                    }
+                }
+            for (; d < row.Length; d++)
+                if (row[d] != 0) { indices.Add(d); values.Add(row[d]); }
         }
 
         public ItemMatrix Build() => _dense is not null ? ItemMatrix.FromDense(dimension, _dense)

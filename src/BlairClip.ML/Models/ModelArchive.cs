@@ -60,7 +60,7 @@ public static class ModelArchive
                     ["properties"] = ctx.Properties,
                 };
                 WriteText(zip, dir + "entry.json", entryJson.ToJsonString(Indented));
-                WriteBytes(zip, dir + "tensors.safetensors", ctx.Tensors.ToArray());
+                WriteTensors(zip, dir + "tensors.safetensors", ctx.Tensors);
                 entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = attr.Signature });
             }
             else
@@ -71,7 +71,8 @@ public static class ModelArchive
                 var dir = $"transformers/{i:00}-{MLNetStepSignature}/";
                 using var ms = new MemoryStream();
                 new Microsoft.ML.MLContext(seed: 0).Model.Save(t, schema, ms);
-                WriteBytes(zip, dir + "model.zip", ms.ToArray());
+                ms.Position = 0;
+                using (var to = zip.CreateEntry(dir + "model.zip", CompressionLevel.Fastest).Open()) ms.CopyTo(to);
                 entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = MLNetStepSignature, ["type"] = t.GetType().FullName });
             }
         }
@@ -79,7 +80,7 @@ public static class ModelArchive
         var catalog = new SafeTensorsWriter()
             .Add("history_offsets", model.Histories.Offsets, model.Histories.Offsets.Length)
             .Add("history_items", model.Histories.AllItems, model.Histories.AllItems.Length);
-        WriteBytes(zip, "catalog.safetensors", catalog.ToArray());
+        WriteTensors(zip, "catalog.safetensors", catalog);
         WriteText(zip, "items.tsv", string.Concat(Enumerable.Range(0, model.Items.Count).Select(i =>
             model.Items[i] + "\t" + Clean(model.Titles.Count > i ? model.Titles[i] : null) + "\n")));
         WriteText(zip, "users.txt", string.Concat(model.Users.Ids.Select(u => u + "\n")));
@@ -218,6 +219,14 @@ public static class ModelArchive
 
     private static void WriteText(ZipArchive zip, string name, string text) =>
         WriteBytes(zip, name, new System.Text.UTF8Encoding(false).GetBytes(text));
+
+    /// <summary>Streams the safetensors file into the entry: a model's tensors (BPR's user factors alone are 460 MB at
+    /// Appliances scale) are not copied into a buffer of the whole file first.</summary>
+    private static void WriteTensors(ZipArchive zip, string name, SafeTensorsWriter tensors)
+    {
+        using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        tensors.WriteTo(s);
+    }
 
     private static void WriteBytes(ZipArchive zip, string name, byte[] bytes)
     {
