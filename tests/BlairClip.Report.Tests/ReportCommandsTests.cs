@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using BlairClip.ML.Tests.Cli;
 using FluentAssertions;
 
 namespace BlairClip.Report.Tests;
-
-[CollectionDefinition("Console", DisableParallelization = true)]
-public sealed class ConsoleCollection;
 
 /// <summary>The report, compare and data stats --plots verbs through the command line, in process.</summary>
 [Collection("Console")]
@@ -14,14 +12,7 @@ public sealed class ReportCommandsTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("blairclip-verbs").FullName;
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o); Console.SetError(e);
-        try { return (BlairClip.Cli.Program.Main(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => InProcessCli.Run(args);
 
     private string Run(string name, params string[] sets)
     {

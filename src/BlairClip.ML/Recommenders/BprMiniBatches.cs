@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using BlairClip.ML.Core;
 
 namespace BlairClip.ML.Recommenders;
@@ -50,6 +48,8 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
         int k = options.Factors, n = train.Count;
         int chunks = Math.Clamp(threads, 1, MaxChunks);
         var offsets = histories.Offsets;
+        // A copy (7 MB at Appliances scale) the steps below can capture — UserHistories lends its items only as a span —
+        // on huge pages, as it is indexed at random.
         var seen = HugePages.Allocate<int>(histories.AllItems.Length);
         histories.AllItems.CopyTo(seen);
         var table = HugePages.Allocate<TrainingRow>(n);
@@ -87,19 +87,19 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
                     {
                         int row = (int)(Mix(stream, 2 * (ulong)(start + r)) % (ulong)n);
                         draw[r] = row;
-                        Prefetch(table, row);
+                        CacheLines.Prefetch(table, row);
                     }
                     for (int r = lo; r < hi; r++)
                     {
                         var sample = rows[r] = table[draw[r]];
-                        Prefetch(seen, sample.From);
-                        PrefetchRow(p, sample.User, k);
-                        PrefetchRow(q, sample.Item, k);
-                        Prefetch(bias, sample.Item);
+                        CacheLines.Prefetch(seen, sample.From);
+                        CacheLines.Prefetch<float>(p.AsSpan(sample.User * k, k));
+                        CacheLines.Prefetch<float>(q.AsSpan(sample.Item * k, k));
+                        CacheLines.Prefetch(bias, sample.Item);
                         int candidate = (int)(Mix(stream, 2 * (ulong)(start + r) + 1) % (ulong)items);
                         draw[r] = candidate;
-                        PrefetchRow(q, candidate, k);
-                        Prefetch(bias, candidate);
+                        CacheLines.Prefetch<float>(q.AsSpan(candidate * k, k));
+                        CacheLines.Prefetch(bias, candidate);
                     }
                     for (int r = lo; r < hi; r++)
                     {
@@ -270,24 +270,6 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
         float dbi = lr * (g - regB * bi), dbj = lr * (-g - regB * bj);
         if (inI) bi += dbi; else db[0] = dbi;
         if (inJ) bj += dbj; else db[1] = dbj;
-    }
-
-    /// <summary>Prefetches every cache line of row <paramref name="row"/> (k floats): a row of 64 floats spans five lines
-    /// unless the array happens to start on a line.</summary>
-    private static unsafe void PrefetchRow(float[] values, int row, int k)
-    {
-        if (!Sse.IsSupported) return;
-        fixed (float* v = values)
-        {
-            byte* first = (byte*)(v + (long)row * k), end = (byte*)(v + (long)row * k + k);
-            for (byte* line = (byte*)((nint)first & ~(nint)63); line < end; line += 64) Sse.Prefetch0(line);
-        }
-    }
-
-    private static unsafe void Prefetch<T>(T[] values, int index) where T : unmanaged
-    {
-        if (!Sse.IsSupported) return;
-        fixed (T* v = values) Sse.Prefetch0(v + index);
     }
 
     private static void Add(Span<float> target, ReadOnlySpan<float> delta) =>

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics.X86;
+using BlairClip.ML.Core;
 
 namespace BlairClip.ML.Search;
 
@@ -60,7 +60,7 @@ internal static class HnswLayerSearch
                 if (scratch.Visit(n))
                 {
                     fresh[count++] = n;
-                    Prefetch(Row(vectors, dim, n));
+                    CacheLines.Prefetch(Row(vectors, dim, n));
                 }
             for (int i = 0; i < count; i++)
             {
@@ -73,14 +73,6 @@ internal static class HnswLayerSearch
                 }
             }
         }
-    }
-
-    /// <summary>Asks the cache for every line of <paramref name="row"/> (a hint: no effect on results, none without SSE).</summary>
-    private static unsafe void Prefetch(ReadOnlySpan<float> row)
-    {
-        if (!Sse.IsSupported) return;
-        fixed (float* p = row)
-            for (int k = 0; k < row.Length; k += 16) Sse.Prefetch0(p + k);
     }
 
     /// <summary>Empties <see cref="HnswScratch.Results"/> into <see cref="HnswScratch.Found"/>, best first; returns the count.</summary>

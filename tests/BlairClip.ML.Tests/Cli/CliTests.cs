@@ -3,9 +3,6 @@ using FluentAssertions;
 
 namespace BlairClip.ML.Tests.Cli;
 
-[CollectionDefinition("Console", DisableParallelization = true)]
-public sealed class ConsoleCollection;
-
 /// <summary>The command line in process: exit codes, the one-line errors, and the files `run` writes.</summary>
 [Collection("Console")]
 public sealed class CliTests : IDisposable
@@ -13,14 +10,7 @@ public sealed class CliTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("blairclip-cli").FullName;
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o); Console.SetError(e);
-        try { return (BlairClip.Cli.Program.Main(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     private string Quickstart => Path.Combine(RepoPaths.Root, "experiments", "quickstart.yaml");
 

@@ -1,3 +1,4 @@
+using BlairClip.ML.Tests.Cli;
 using FluentAssertions;
 
 namespace BlairClip.ML.Tests.Search;
@@ -6,14 +7,7 @@ namespace BlairClip.ML.Tests.Search;
 [Collection("Console")]
 public sealed class AnnBenchCliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o); Console.SetError(e);
-        try { return (BlairClip.Cli.Program.Main(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     [Fact]
     public void BenchAnn_PrintsOneTable_WithRecallLatencyAndSpeedUp()
