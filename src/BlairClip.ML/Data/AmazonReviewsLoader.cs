@@ -175,16 +175,11 @@ public static class AmazonReviewsLoader
         public readonly TextJoiner[] FieldText = fields.Select(_ => new TextJoiner()).ToArray();
         public readonly TextJoiner Text = new();
         public char[] User = new char[64], Item = new char[64], Scratch = new char[64];
-        // Parsed events, in line order.
-        public char[] Users = new char[LineChunk.DefaultLines * 32];
-        public int[] UserStart = new int[LineChunk.DefaultLines], UserLength = new int[LineChunk.DefaultLines], ItemIndex = new int[LineChunk.DefaultLines];
-        public long[] Time = new long[LineChunk.DefaultLines];
-        public float[] Rating = new float[LineChunk.DefaultLines];
-        public string?[] Review = new string?[LineChunk.DefaultLines];
-        public int Events, UsersUsed, Unknown, Skipped;
+        public readonly ParsedEvents Events = new();
+        public int Unknown, Skipped;
         public (long Line, Exception Error)? Failure;
 
-        public void Reset() { Events = UsersUsed = Unknown = Skipped = 0; Failure = null; }
+        public void Reset() { Events.Clear(); Unknown = Skipped = 0; Failure = null; }
     }
 
     private static void ReadReviews(AmazonReviewsOptions options, string path, LoadedDataBuilder builder)
@@ -210,8 +205,7 @@ public static class AmazonReviewsLoader
             },
             (_, c) =>
             {
-                for (int e = 0; e < c.Events; e++)
-                    builder.AddEvent(c.Users.AsSpan(c.UserStart[e], c.UserLength[e]), c.ItemIndex[e], c.Time[e], c.Rating[e], c.Review[e]);
+                builder.AddEvents(c.Events);
                 builder.Report.Add("interactions_dropped_unknown_item", c.Unknown);
                 builder.Report.Add("reviews_bad_lines_skipped", c.Skipped);
                 if (c.Failure is { } f) throw JsonLine.ToDataError(f.Error, options.Reviews, f.Line);
@@ -264,11 +258,7 @@ public static class AmazonReviewsLoader
             foreach (var t in s.FieldText) s.Text.Append(t);
             review = s.Text.ToString();
         }
-        int e = s.Events++;
-        if (s.UsersUsed + userLength > s.Users.Length) Array.Resize(ref s.Users, Math.Max(s.Users.Length * 2, s.UsersUsed + userLength));
-        s.User.AsSpan(0, userLength).CopyTo(s.Users.AsSpan(s.UsersUsed));
-        s.UserStart[e] = s.UsersUsed; s.UserLength[e] = userLength; s.UsersUsed += userLength;
-        s.ItemIndex[e] = itemIndex; s.Time[e] = timestamp; s.Rating[e] = rating; s.Review[e] = review;
+        s.Events.Add(s.User.AsSpan(0, userLength), itemIndex, timestamp, rating, review);
     }
 
     private static int CopyId(ref Utf8JsonReader reader, ref char[] target, ref char[] scratch, string field)

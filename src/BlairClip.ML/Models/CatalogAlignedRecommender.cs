@@ -13,8 +13,8 @@ public sealed class CatalogAlignedRecommender : IRecommender
     public CatalogAlignedRecommender(RecommenderModel model, IdMap users, IdMap items)
     {
         _model = model;
-        _itemToModel = items.Ids.Select(id => model.Items.TryGetIndex(id, out var i) ? i : -1).ToArray();
-        _userToModel = users.Ids.Select(id => model.Users.TryGetIndex(id, out var u) ? u : -1).ToArray();
+        _itemToModel = items.IndicesIn(model.Items);
+        _userToModel = users.IndicesIn(model.Users);
         UnknownItems = _itemToModel.Count(i => i < 0);
         UnknownUsers = _userToModel.Count(u => u < 0);
     }

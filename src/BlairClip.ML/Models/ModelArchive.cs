@@ -83,7 +83,7 @@ public static class ModelArchive
         WriteTensors(zip, "catalog.safetensors", catalog);
         WriteText(zip, "items.tsv", string.Concat(Enumerable.Range(0, model.Items.Count).Select(i =>
             model.Items[i] + "\t" + Clean(model.Titles.Count > i ? model.Titles[i] : null) + "\n")));
-        WriteText(zip, "users.txt", string.Concat(model.Users.Ids.Select(u => u + "\n")));
+        WriteText(zip, "users.txt", model.Users.ToLines());
         var itemSchema = model.Fitted.ItemSteps.FirstOrDefault()?.InputSchema;
         var root = new JsonObject
         {

@@ -42,9 +42,8 @@ public static class OfficialSplitLoader
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(catalog);
-        var items = new IdInterner();
-        foreach (var id in catalog.Items.Ids) items.GetOrAdd(id);
-        var users = new IdInterner();
+        var items = catalog.Items;
+        var users = new IdMap();
         var rows = new Rows();
         var report = catalog.Report.Clone();
         report.Set("interactions_dropped_unknown_item", 0);
@@ -60,7 +59,7 @@ public static class OfficialSplitLoader
         report.Set("users", users.Count);
         report.Set("items", catalog.Items.Count);
         report.Set("interactions", events.Count);
-        var data = new LoadedData(new IdMap(users.Ids), catalog.Items, catalog.ItemTable, events, report);
+        var data = new LoadedData(users, catalog.Items, catalog.ItemTable, events, report);
 
         var splitReport = new DataReport();
         var tested = new HashSet<int>(test.Select(h => h.User));
@@ -79,7 +78,7 @@ public static class OfficialSplitLoader
         public readonly List<float> Rating = new();
     }
 
-    private static int Read(string path, string key, string baseDirectory, IdInterner items, IdInterner users, Rows rows,
+    private static int Read(string path, string key, string baseDirectory, IdMap items, IdMap users, Rows rows,
         DataReport report, List<HeldOutItem>? heldOut)
     {
         var full = DataFile.Resolve(baseDirectory, path, key);
@@ -118,7 +117,7 @@ public static class OfficialSplitLoader
             {
                 if (!firstLine.TryAdd(user, reader.RecordLine))
                     throw new DataFormatException(path, reader.RecordLine,
-                        $"user '{users.Ids[user]}' already has a row at line {firstLine[user]}; the official split holds out one item per user");
+                        $"user '{users[user]}' already has a row at line {firstLine[user]}; the official split holds out one item per user");
                 heldOut.Add(new HeldOutItem(user, item, time));
             }
             rows.User.Add(user); rows.Item.Add(item); rows.Time.Add(time); rows.Rating.Add(rating);

@@ -17,9 +17,9 @@ public class ParallelLineParserTests
 
     [Theory]
     [InlineData(1, 1)]
-    [InlineData(3, 2)]
-    [InlineData(7, 3)]
-    public void Run_ManyBatches_AppliesEveryLineOnceInFileOrder_ParsedOffTheCallingThread(int chunkLines, int workers)
+    [InlineData(9, 2)]
+    [InlineData(23, 3)]
+    public void Run_ManyBatches_AppliesEveryLineOnceInFileOrder_ParsedOffTheCallingThread(int chunkBytes, int workers)
     {
         // 300 lines with blanks among them: dozens of batches of 2 × workers chunks.
         var text = Enumerable.Range(0, 300).Select(i => i % 10 == 3 ? "  " : i.ToString()).ToList();
@@ -42,13 +42,21 @@ public class ParallelLineParserTests
                 applied.AddRange(p.Values);
             },
             (bytes, count) => first ??= (bytes, count),
-            chunkLines, workers);
+            chunkBytes, workers);
 
         var expected = text.Select((t, i) => (Line: (long)i + 1, t)).Where(x => x.t.Trim().Length > 0).Select(x => (x.Line, int.Parse(x.t))).ToList();
         applied.Should().Equal(expected);
         parsedElsewhere.Should().BePositive();
-        long firstBatchLines = Math.Min(2 * workers * chunkLines, expected.Count);
-        first!.Value.Lines.Should().Be(firstBatchLines);
+        // The first batch: 2 × workers chunks of whole lines, each ending with the line that reaches chunkBytes.
+        long firstLines = 0, firstBytes = 0;
+        for (int c = 0; c < 2 * workers && firstLines < text.Count; c++)
+        {
+            long chunk = 0;
+            while (chunk < chunkBytes && firstLines < text.Count) chunk += Encoding.UTF8.GetByteCount(text[(int)firstLines++]) + 1;
+            firstBytes += chunk;
+        }
+        if (firstLines == text.Count) firstBytes--; // the last line has no terminator
+        first.Should().Be((firstBytes, firstLines));
     }
 
     [Fact]
@@ -60,8 +68,8 @@ public class ParallelLineParserTests
         FluentActions.Invoking(() => ParallelLineParser.Run(lines, () => new Parsed(),
                 (chunk, _) => { Interlocked.Increment(ref parsing); Thread.Sleep(2); Interlocked.Decrement(ref parsing); },
                 (chunk, _) => { if (++appliedChunks == 5) throw new InvalidDataException("line " + chunk.LineNumber(0)); },
-                chunkLines: 10, workers: 2))
-            .Should().Throw<InvalidDataException>().WithMessage("line 41");
+                chunkBytes: 20, workers: 2))
+            .Should().Throw<InvalidDataException>().WithMessage("line 32"); // chunks of lines 1–10, 11–17, 18–24, 25–31, 32–38
         Volatile.Read(ref parsing).Should().Be(0, "the batch being parsed was waited for");
         appliedChunks.Should().Be(5);
     }
@@ -73,5 +81,58 @@ public class ParallelLineParserTests
         using var lines = Lines(["", "  ", "\t"]);
         ParallelLineParser.Run(lines, () => new Parsed(), (_, _) => { }, (_, _) => applied++);
         applied.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    [InlineData(5000)]
+    public void TryReadLines_RandomFiles_SplitsIntoTheLinesTryReadLineReads(int chunkBytes)
+    {
+        // LF and CRLF, blank and whitespace-only lines, a byte order mark, lines longer than a chunk and than the reader's
+        // 64 KiB buffer, multi-byte UTF-8, with and without a final terminator.
+        var random = new Random(chunkBytes);
+        for (int file = 0; file < 40; file++)
+        {
+            var bytes = new List<byte>();
+            if (file % 3 == 0) bytes.AddRange([0xEF, 0xBB, 0xBF]);
+            int lineCount = random.Next(0, 60);
+            for (int l = 0; l < lineCount; l++)
+            {
+                int kind = random.Next(10);
+                string line = kind switch
+                {
+                    0 => "",
+                    1 => " \t ",
+                    2 => new string('x', random.Next(70_000, 140_000)),
+                    _ => string.Concat(Enumerable.Range(0, random.Next(1, 40)).Select(_ => "aé{\"1 "[random.Next(6)])),
+                };
+                bytes.AddRange(Encoding.UTF8.GetBytes(line));
+                if (l < lineCount - 1 || random.Next(2) == 0) bytes.AddRange(random.Next(3) == 0 ? "\r\n"u8.ToArray() : "\n"u8.ToArray());
+            }
+            var data = bytes.ToArray();
+
+            var expected = new List<(long, string)>();
+            using (var one = new Utf8LineReader(new MemoryStream(data)))
+                while (one.TryReadLine(out var line))
+                    if (!ParallelLineParser.IsBlank(line)) expected.Add((one.LineNumber, Encoding.UTF8.GetString(line)));
+
+            var actual = new List<(long, string)>();
+            long linesRead = 0, bytesRead = 0;
+            var chunk = new LineChunk();
+            using var blocks = new Utf8LineReader(new MemoryStream(data));
+            while (blocks.TryReadLines(chunk, chunkBytes))
+            {
+                chunk.Bytes.Should().BeGreaterThan(0);
+                linesRead += chunk.LinesRead; bytesRead += chunk.Bytes;
+                blocks.LineNumber.Should().Be(linesRead);
+                chunk.Split();
+                for (int l = 0; l < chunk.Count; l++) actual.Add((chunk.LineNumber(l), Encoding.UTF8.GetString(chunk[l])));
+            }
+            actual.Should().Equal(expected, $"file {file} read in chunks of {chunkBytes} bytes");
+            bytesRead.Should().Be(data.Length);
+            chunk.Count.Should().Be(0, "the read that finds the end leaves the chunk empty");
+        }
     }
 }

@@ -7,9 +7,9 @@ namespace BlairClip.ML.Data.Parsing;
 /// the report. Shared by every loader so they agree on these rules.</summary>
 internal sealed class LoadedDataBuilder
 {
-    public IdInterner Items { get; } = new();
+    public IdMap Items { get; } = new();
     private readonly List<string> _titles = new(), _texts = new();
-    public IdInterner Users { get; } = new();
+    public IdMap Users { get; } = new();
     public DataReport Report { get; } = new();
 
     private readonly List<int> _user = new(), _item = new();
@@ -39,8 +39,7 @@ internal sealed class LoadedDataBuilder
     /// <paramref name="review"/> for every event or for none.</summary>
     public void AddEvent(ReadOnlySpan<char> user, int item, long timestamp, float rating, string? review = null)
     {
-        if (review is not null && _user.Count == 0) _review = [];
-        if ((review is null) != (_review is null)) throw new InvalidOperationException("Review texts must be given for every event or for none.");
+        StartReviews(review is not null, 1);
         _user.Add(Users.GetOrAdd(user));
         _item.Add(item);
         _timestamp.Add(timestamp);
@@ -48,16 +47,45 @@ internal sealed class LoadedDataBuilder
         _review?.Add(review!);
     }
 
+    /// <summary>Adds <paramref name="events"/> in order: users numbered one by one (their table slots prefetched a few
+    /// events ahead, from the hashes the parsing thread computed), the other columns copied in bulk.</summary>
+    public void AddEvents(ParsedEvents events)
+    {
+        var reviews = events.Reviews;
+        StartReviews(!reviews.IsEmpty, events.Count);
+        var hashes = events.UserHashes;
+        const int Ahead = 8;
+        for (int e = 0; e < Math.Min(Ahead, hashes.Length); e++) Users.PrefetchSlot(hashes[e]);
+        for (int e = 0; e < hashes.Length; e++)
+        {
+            if (e + Ahead < hashes.Length) Users.PrefetchSlot(hashes[e + Ahead]);
+            _user.Add(Users.GetOrAdd(events.User(e), hashes[e]));
+        }
+        _item.AddRange(events.Items);
+        _timestamp.AddRange(events.Timestamps);
+        _rating.AddRange(events.Ratings);
+        if (_review is not null) foreach (var r in reviews) _review.Add(r!);
+    }
+
+    private void StartReviews(bool given, int count)
+    {
+        if (count == 0) return;
+        if (given && _user.Count == 0) _review = [];
+        if (given != (_review is not null)) throw new InvalidOperationException("Review texts must be given for every event or for none.");
+    }
+
     public int EventCount => _user.Count;
 
     /// <summary>Room for <paramref name="events"/> events by <paramref name="users"/> users in all (an estimate made part
-    /// way through a file): growing tables of millions of entries copy and rehash them several times.</summary>
+    /// way through a file; the users' id lengths as in those added so far): growing tables of millions of entries copy
+    /// and rehash them several times.</summary>
     public void Reserve(long events, long users)
     {
         int e = (int)Math.Clamp(events, 0, Array.MaxLength), u = (int)Math.Clamp(users, 0, Array.MaxLength);
         _user.EnsureCapacity(e); _item.EnsureCapacity(e); _timestamp.EnsureCapacity(e); _rating.EnsureCapacity(e);
         _review?.EnsureCapacity(e);
-        Users.EnsureCapacity(u);
+        double charsPerId = Users.Count == 0 ? 0 : (double)Users.CharCount / Users.Count;
+        Users.EnsureCapacity(u, (long)(u * charsPerId));
     }
 
     /// <summary>Builds the data set. Items keep the order in which they were added (item file order); users the
@@ -76,7 +104,7 @@ internal sealed class LoadedDataBuilder
         {
             if (catalog == CatalogScope.Interacted && !interacted[i]) { newIndex[i] = -1; continue; }
             newIndex[i] = ids.Count;
-            ids.Add(Items.Ids[i]);
+            ids.Add(Items[i]);
         }
         var titles = new string[ids.Count];
         var texts = new string[ids.Count];
@@ -110,6 +138,6 @@ internal sealed class LoadedDataBuilder
         Report.Set("users", Users.Count);
         Report.Set("items", idArray.Length);
         Report.Set("interactions", events.Count);
-        return new LoadedData(Users.ToIdMap(), new IdMap(idArray), table, events, Report);
+        return new LoadedData(Users, new IdMap(idArray), table, events, Report);
     }
 }
