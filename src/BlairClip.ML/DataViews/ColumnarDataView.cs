@@ -61,6 +61,8 @@ public sealed class ColumnarDataView : IDataView
 
     /// <summary>The same rows with a text column added (replacing an appended column of that name).</summary>
     public ColumnarDataView AddText(string name, string[] values) => With(new TextColumn(name, Check(values)));
+    /// <summary>A text column over slices of existing buffers (e.g. <see cref="Core.IdMap.Memory"/>: no string per row).</summary>
+    public ColumnarDataView AddTextSlices(string name, ReadOnlyMemory<char>[] values) => With(new TextSliceColumn(name, Check(values)));
     public ColumnarDataView AddInt32(string name, int[] values) => With(new ScalarColumn<int>(name, NumberDataViewType.Int32, Check(values)));
     public ColumnarDataView AddInt64(string name, long[] values) => With(new ScalarColumn<long>(name, NumberDataViewType.Int64, Check(values)));
     public ColumnarDataView AddSingle(string name, float[] values) => With(new ScalarColumn<float>(name, NumberDataViewType.Single, Check(values)));
@@ -183,6 +185,14 @@ public sealed class ColumnarDataView : IDataView
         public override StoredColumn Select(int[] rows) => new TextColumn(Name, rows.Select(r => Values[r]).ToArray());
         protected override Delegate MakeGetter(Func<int> row) =>
             (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) => v = (Values[row()] ?? "").AsMemory());
+    }
+
+    internal sealed class TextSliceColumn(string name, ReadOnlyMemory<char>[] values) : StoredColumn(name, TextDataViewType.Instance)
+    {
+        public ReadOnlyMemory<char>[] Values { get; } = values;
+        public override StoredColumn Select(int[] rows) => new TextSliceColumn(Name, rows.Select(r => Values[r]).ToArray());
+        protected override Delegate MakeGetter(Func<int> row) =>
+            (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) => v = Values[row()]);
     }
 
     internal sealed class ScalarColumn<T>(string name, DataViewType type, T[] values) : StoredColumn(name, type)

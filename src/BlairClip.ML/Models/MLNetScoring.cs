@@ -81,7 +81,12 @@ public static class MLNetScoring
         return new TransformerChain<ITransformer>([.. keys, keyChain]);
     }
 
-    private static IDataView IdsView(Core.IdMap ids) => DataViews.ColumnarDataView.Create(ids.Count).AddText("Id", [.. ids.Ids]);
+    private static IDataView IdsView(Core.IdMap ids)
+    {
+        var text = new ReadOnlyMemory<char>[ids.Count];
+        for (int i = 0; i < text.Length; i++) text[i] = ids.Memory(i);
+        return DataViews.ColumnarDataView.Create(ids.Count).AddTextSlices("Id", text);
+    }
 
     /// <summary>1 … n: the lookups' key column (ML.NET keys are 1-based).</summary>
     private static uint[] Keys(int n)
