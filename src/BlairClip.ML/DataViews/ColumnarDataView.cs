@@ -75,7 +75,21 @@ public sealed class ColumnarDataView : IDataView
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (keyValues is not null && keyValues.Count != count)
             throw new ArgumentException($"Column '{name}': {keyValues.Count} key values for {count} keys.", nameof(keyValues));
-        return With(new KeyColumn(name, Check(keys), count, keyValues));
+        return With(new KeyColumn(name, Check(keys), count,
+            keyValues is null ? null : () => keyValues.Select(s => s.AsMemory()).ToArray()));
+    }
+
+    /// <summary>A key column whose KeyValues annotation is the ids of <paramref name="keyValues"/> (in index order), read
+    /// from its table when first asked for: no string per id (1.8 M users).</summary>
+    public ColumnarDataView AddKey(string name, uint[] keys, Core.IdMap keyValues)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyValues.Count);
+        return With(new KeyColumn(name, Check(keys), keyValues.Count, () =>
+        {
+            var values = new ReadOnlyMemory<char>[keyValues.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = keyValues.Memory(i);
+            return values;
+        }));
     }
 
     /// <summary>A dense vector column of <paramref name="dimension"/> values per row, <paramref name="values"/> row-major.</summary>
@@ -202,21 +216,22 @@ public sealed class ColumnarDataView : IDataView
         protected override Delegate MakeGetter(Func<int> row) => (ValueGetter<T>)((ref T v) => v = Values[row()]);
     }
 
-    internal sealed class KeyColumn(string name, uint[] keys, int count, IReadOnlyList<string>? keyValues)
+    internal sealed class KeyColumn(string name, uint[] keys, int count, Func<ReadOnlyMemory<char>[]>? keyValues)
         : StoredColumn(name, new KeyDataViewType(typeof(uint), count))
     {
+        // Made when the annotation is first read, once.
+        private readonly Lazy<ReadOnlyMemory<char>[]>? _keyValues = keyValues is null ? null : new(keyValues);
         public uint[] Keys { get; } = keys;
-        public IReadOnlyList<string>? KeyValues { get; } = keyValues;
-        public override StoredColumn Select(int[] rows) => new KeyColumn(Name, rows.Select(r => Keys[r]).ToArray(), (int)((KeyDataViewType)Type).Count, KeyValues);
+        public override StoredColumn Select(int[] rows) => new KeyColumn(Name, rows.Select(r => Keys[r]).ToArray(), count, keyValues);
         protected override Delegate MakeGetter(Func<int> row) => (ValueGetter<uint>)((ref uint v) => v = Keys[row()]);
 
         public override DataViewSchema.Annotations? Annotations()
         {
-            if (KeyValues is null) return null;
+            if (_keyValues is null) return null;
             var builder = new DataViewSchema.Annotations.Builder();
-            var values = KeyValues.Select(s => s.AsMemory()).ToArray();
-            builder.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, values.Length),
-                (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> v) => v = new VBuffer<ReadOnlyMemory<char>>(values.Length, values)));
+            var values = _keyValues;
+            builder.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, count),
+                (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> v) => v = new VBuffer<ReadOnlyMemory<char>>(count, values.Value)));
             return builder.ToAnnotations();
         }
     }
