@@ -34,9 +34,17 @@ public static class PairedComparison
     public static PairedComparisonResult Compare(EvaluationResult a, EvaluationResult b, string metric,
         int resamples = 10_000, int seed = 42)
     {
+        if (resamples < 1) throw new ArgumentException($"resamples must be positive, but was {resamples}.", nameof(resamples));
+        var (va, vb, d) = Differences(a, b, metric);
+        return Summarize(metric, va, vb, d, BootstrapIntervals.OfMeans([d], resamples, seed)[0]);
+    }
+
+    /// <summary>The per-user values of <paramref name="a"/> and <paramref name="b"/> on <paramref name="metric"/> and their
+    /// differences a − b, after checking that they cover the same cases (see <see cref="Compare"/>).</summary>
+    internal static (double[] A, double[] B, double[] Difference) Differences(EvaluationResult a, EvaluationResult b, string metric)
+    {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (resamples < 1) throw new ArgumentException($"resamples must be positive, but was {resamples}.", nameof(resamples));
         if (a.Users != b.Users)
             throw new ArgumentException($"Paired comparison needs the same cases, but A has {a.Users} users and B has {b.Users}.");
         for (int u = 0; u < a.Users; u++)
@@ -52,9 +60,15 @@ public static class PairedComparison
         double[] va = a.PerUserValues(metric), vb = b.PerUserValues(metric);
         var d = new double[n];
         for (int u = 0; u < n; u++) d[u] = va[u] - vb[u];
+        return (va, vb, d);
+    }
+
+    /// <summary>The comparison of the <see cref="Differences"/> with the bootstrap <paramref name="interval"/> of their
+    /// mean.</summary>
+    internal static PairedComparisonResult Summarize(string metric, double[] va, double[] vb, double[] d, (double Lower, double Upper) interval)
+    {
         var (t, p) = TTest(d);
-        var (lower, upper) = BootstrapInterval(d, resamples, seed);
-        return new PairedComparisonResult(metric, n, va.Average(), vb.Average(), d.Average(), t, p, lower, upper)
+        return new PairedComparisonResult(metric, d.Length, va.Average(), vb.Average(), d.Average(), t, p, interval.Lower, interval.Upper)
         {
             WilcoxonP = SignedRankTest.TwoSidedP(d),
         };
@@ -77,24 +91,10 @@ public static class PairedComparison
         return (t, StudentT.TwoSidedP(t, n - 1));
     }
 
-    /// <summary>The seeded percentile-bootstrap 95 % interval of the mean of <paramref name="values"/>.</summary>
+    /// <summary>The seeded percentile-bootstrap 95 % interval of the mean of <paramref name="values"/>
+    /// (<see cref="BootstrapIntervals"/>).</summary>
     public static (double Lower, double Upper) MeanInterval(double[] values, int resamples = 1000, int seed = 42) =>
-        BootstrapInterval(values, resamples, seed);
-
-    private static (double Lower, double Upper) BootstrapInterval(double[] d, int resamples, int seed)
-    {
-        var rng = new Random(seed);
-        var means = new double[resamples];
-        int n = d.Length;
-        for (int s = 0; s < resamples; s++)
-        {
-            double sum = 0;
-            for (int k = 0; k < n; k++) sum += d[rng.Next(n)];
-            means[s] = sum / n;
-        }
-        Array.Sort(means);
-        return (Percentile(means, 0.025), Percentile(means, 0.975));
-    }
+        BootstrapIntervals.OfMeans([values], resamples, seed)[0];
 
     /// <summary>The q-quantile of ascending <paramref name="sorted"/>, interpolating at position q·(count − 1).</summary>
     internal static double Percentile(double[] sorted, double q)

@@ -127,7 +127,7 @@ public static class StudyRunner
             var result = new StudyResult(spec.Name, results, study.Data.Users, study.Data.Items);
             result = result with
             {
-                Significance = Significance.Compute(result, spec.Evaluation.Baseline, spec.Seed),
+                Significance = times.Time("significance", () => Significance.Compute(result, spec.Evaluation.Baseline, spec.Seed)),
                 Slices = spec.Evaluation.Slices is { } slices
                     ? SliceTable.Assign(slices, study.Split.Test, study.TestHistories, study.Split.Train, study.Data.Items.Count) : null,
                 Curves = results.ToDictionary(r => r.Name, r => RankCurves.Compute(r.Evaluation, spec.Evaluation.Ties)),

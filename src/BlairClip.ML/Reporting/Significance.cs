@@ -28,19 +28,40 @@ public sealed record Significance(string? Baseline, IReadOnlyDictionary<string, 
     public static Significance Compute(StudyResult result, string? baseline, int seed)
     {
         var metrics = ResultsWriter.MetricNames(result);
-        var intervals = result.Models.ToDictionary(m => m.Name, m => (IReadOnlyDictionary<string, (double, double)>)metrics
-            .Where(m.Evaluation.Metrics.ContainsKey)
-            .ToDictionary(k => k, k => PairedComparison.MeanInterval(m.Evaluation.PerUserValues(k), Resamples, seed)));
+        // Every interval — of each model's mean and of each difference from the baseline — in one batch: they all draw the
+        // same users (same seed, same n), so the draws are shared (BootstrapIntervals).
+        var columns = new List<double[]>();
+        var meanColumn = result.Models.ToDictionary(m => m.Name, m => metrics.Where(m.Evaluation.Metrics.ContainsKey)
+            .ToDictionary(k => k, k => { columns.Add(m.Evaluation.PerUserValues(k)); return columns.Count - 1; }));
+        var reference = baseline is null ? null : result.Models.FirstOrDefault(m => m.Name == baseline)
+            ?? throw new ArgumentException($"evaluation.baseline '{baseline}' is not a model of the study.");
+        var others = result.Models.Where(m => m.Name != baseline).ToList();
+        var differences = new Dictionary<(string Model, string Metric), (double[] A, double[] B, double[] D, int Column)>();
+        if (reference is not null)
+            foreach (var metric in metrics)
+                foreach (var m in others)
+                {
+                    var (a, b, d) = PairedComparison.Differences(m.Evaluation, reference.Evaluation, metric);
+                    columns.Add(d);
+                    differences[(m.Name, metric)] = (a, b, d, columns.Count - 1);
+                }
+        var ci = columns.GroupBy(c => c.Length).Count() <= 1
+            ? BootstrapIntervals.OfMeans(columns, Resamples, seed)
+            : columns.Select(c => BootstrapIntervals.OfMeans([c], Resamples, seed)[0]).ToArray();
+
+        var intervals = meanColumn.ToDictionary(kv => kv.Key,
+            kv => (IReadOnlyDictionary<string, (double, double)>)kv.Value.ToDictionary(c => c.Key, c => ci[c.Value]));
         var versus = new Dictionary<string, IReadOnlyDictionary<string, BaselineComparison>>();
-        if (baseline is not null)
+        if (reference is not null)
         {
-            var reference = result.Models.FirstOrDefault(m => m.Name == baseline)
-                ?? throw new ArgumentException($"evaluation.baseline '{baseline}' is not a model of the study.");
-            var others = result.Models.Where(m => m.Name != baseline).ToList();
             var perModel = others.ToDictionary(m => m.Name, _ => new Dictionary<string, BaselineComparison>());
             foreach (var metric in metrics)
             {
-                var compared = others.Select(m => PairedComparison.Compare(m.Evaluation, reference.Evaluation, metric, Resamples, seed)).ToList();
+                var compared = others.Select(m =>
+                {
+                    var (a, b, d, column) = differences[(m.Name, metric)];
+                    return PairedComparison.Summarize(metric, a, b, d, ci[column]);
+                }).ToList();
                 var tHolm = Holm.Adjust(compared.Select(c => c.PValue).ToList());
                 var wHolm = Holm.Adjust(compared.Select(c => c.WilcoxonP).ToList());
                 for (int k = 0; k < others.Count; k++)

@@ -41,6 +41,10 @@ public sealed class SignificanceReportTests : IDisposable
         ((double)tfidf["wilcoxon_p"]!).Should().Be(t[1].WilcoxonP);
         ((double)tfidf["difference"]!).Should().BeApproximately(t[1].MeanDifference, 1e-15);
         ((int)tfidf["significant"]!).Should().Be(1, "TF-IDF beats chance on the sample");
+        // The intervals, drawn for every model and difference in one shared batch, equal each one bootstrapped alone.
+        tfidf["ci95"]!.AsArray().Select(v => (double)v!).Should().Equal(t[1].CiLower, t[1].CiUpper);
+        var (lower, upper) = PairedComparison.MeanInterval(byName["Popularity"].PerUserValues("Recall@50"), 1000, 3);
+        models["Popularity"]!["ci95"]!["Recall@50"]!.AsArray().Select(v => (double)v!).Should().Equal(lower, upper);
         var table = File.ReadAllText(Path.Combine(outcome.OutputDirectory, "results.md"));
         table.Should().Contain("| Random (baseline) |").And.Contain("▲").And.Contain("## Against Random").And.Contain("## 95% confidence intervals");
     }
