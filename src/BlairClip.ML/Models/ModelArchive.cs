@@ -72,7 +72,7 @@ public static class ModelArchive
                 using var ms = new MemoryStream();
                 new Microsoft.ML.MLContext(seed: 0).Model.Save(t, schema, ms);
                 ms.Position = 0;
-                using (var to = zip.CreateEntry(dir + "model.zip", CompressionLevel.Fastest).Open()) ms.CopyTo(to);
+                using (var to = IO.ZipEntryWriter.Create(zip, dir + "model.zip")) ms.CopyTo(to);
                 entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = MLNetStepSignature, ["type"] = t.GetType().FullName });
             }
         }
@@ -203,7 +203,8 @@ public static class ModelArchive
             foreach (var entry in mlnet.Entries)
             {
                 using var from = entry.Open();
-                using var to = zip.CreateEntry(entry.FullName, CompressionLevel.Fastest).Open();
+                // ML.NET's .idv lookups arrive deflated block by block already: stored, not deflated again (ZipEntryWriter).
+                using var to = IO.ZipEntryWriter.Create(zip, entry.FullName);
                 from.CopyTo(to);
             }
         }
@@ -221,16 +222,17 @@ public static class ModelArchive
         WriteBytes(zip, name, new System.Text.UTF8Encoding(false).GetBytes(text));
 
     /// <summary>Streams the safetensors file into the entry: a model's tensors (BPR's user factors alone are 460 MB at
-    /// Appliances scale) are not copied into a buffer of the whole file first.</summary>
+    /// Appliances scale) are not copied into a buffer of the whole file first, and dense float tensors are stored, not
+    /// deflated (<see cref="IO.ZipEntryWriter"/>).</summary>
     private static void WriteTensors(ZipArchive zip, string name, SafeTensorsWriter tensors)
     {
-        using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        using var s = IO.ZipEntryWriter.Create(zip, name);
         tensors.WriteTo(s);
     }
 
     private static void WriteBytes(ZipArchive zip, string name, byte[] bytes)
     {
-        using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        using var s = IO.ZipEntryWriter.Create(zip, name);
         s.Write(bytes);
     }
 
