@@ -95,6 +95,7 @@ public sealed class IdMap
         }
         if (2L * (_count + 1) > _slots.Length)
         {
+            if (_slots.Length >= 1 << 30) throw new InvalidOperationException($"An id table holds at most {(1 << 29):N0} ids.");
             Rehash(_slots.Length * 2);
             slot = Find(id, (uint)hash);
         }
