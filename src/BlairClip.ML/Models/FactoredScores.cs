@@ -76,6 +76,40 @@ internal sealed class FactoredScores
         return parts.Select(p => p.Build()).ToArray();
     }
 
+    /// <summary>The mean-of-history profiles of a sparse item matrix as CSR, computed sparsely
+    /// (<see cref="ItemMatrix.AppendMeanProfile"/>): the rows <see cref="Profiles(UserHistories, int, bool, Func{UserQuery[], float[]})"/>
+    /// gives for <see cref="ItemMatrix.MeanProfiles"/>, bit for bit, without a dense row per user (TF-IDF at Appliances
+    /// scale: 1.8 M × 5,000 floats written, divided and scanned).</summary>
+    public static ItemMatrix SparseMeanProfiles(UserHistories histories, ItemMatrix items)
+    {
+        int users = histories.UserCount;
+        const int PerCall = 2048;
+        var part = new PartBuilder(items.Dimension, sparse: true, users);
+        int calls = (users + PerCall - 1) / PerCall, group = 16 * Environment.ProcessorCount;
+        var pieces = new PartBuilder.Piece[group];
+        for (int c0 = 0; c0 < calls; c0 += group)
+        {
+            int n = Math.Min(group, calls - c0);
+            Parallel.For(0, n, () => new ItemMatrix.ProfileScratch(items.Dimension), (c, _, scratch) =>
+            {
+                int u0 = (c0 + c) * PerCall, count = Math.Min(PerCall, users - u0);
+                var counts = new int[count];
+                var indices = new List<int>();
+                var values = new List<float>();
+                for (int k = 0; k < count; k++)
+                {
+                    int before = indices.Count;
+                    items.AppendMeanProfile(new UserQuery(u0 + k, histories.Memory(u0 + k)), scratch, indices, values);
+                    counts[k] = indices.Count - before;
+                }
+                pieces[c] = new PartBuilder.Piece(counts, [.. indices], [.. values]);
+                return scratch;
+            }, _ => { });
+            for (int c = 0; c < n; c++) part.Append(pieces[c]);
+        }
+        return part.Build();
+    }
+
     /// <summary>One part's user rows, dense or as CSR of the non-zeros.</summary>
     private sealed class PartBuilder(int dimension, bool sparse, int users)
     {

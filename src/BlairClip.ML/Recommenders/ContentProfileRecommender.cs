@@ -112,9 +112,12 @@ public sealed class ContentProfileModel : RecommenderTransformer
         return profiles;
     }
 
-    /// <summary>One part: the users' profiles (sparse when the items are) and the item matrix.</summary>
+    /// <summary>One part: the users' profiles (sparse when the items are) and the item matrix. Sparse items without
+    /// <c>normalize_profile</c> (TF-IDF) get their profiles computed sparsely, the same floats as <see cref="Profiles"/>.</summary>
     internal override FactoredScores Factor(UserHistories histories) => new(
-        [new FactoredPart(FactoredScores.Profiles(histories, _items.Dimension, !_items.IsDense, q => Profiles(q)), _items)], null);
+        [new FactoredPart(!_items.IsDense && !Options.NormalizeProfile
+            ? FactoredScores.SparseMeanProfiles(histories, _items)
+            : FactoredScores.Profiles(histories, _items.Dimension, !_items.IsDense, q => Profiles(q)), _items)], null);
 
     public override void SaveEntry(EntryWriter context)
     {

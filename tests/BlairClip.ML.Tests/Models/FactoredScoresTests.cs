@@ -48,4 +48,56 @@ public class FactoredScoresTests
             parts[1].Row(u).ToArray().Should().Equal(expected[1]);
         }
     }
+
+    [Fact]
+    public void SparseMeanProfiles_EqualTheDenseProfilesNonZeros_BitForBit()
+    {
+        // Items with explicit zeros, values that cancel to 0 or underflow to −0 within a profile, NaN, tiny and huge values, the
+        // last column; users with empty, short and long histories, in several parallel groups of calls.
+        const int items = 400, dim = 997, users = 9000;
+        var rng = new Random(11);
+        var indptr = new List<int> { 0 };
+        var indices = new List<int>();
+        var values = new List<float>();
+        for (int i = 0; i < items; i++)
+        {
+            var columns = Enumerable.Range(0, rng.Next(0, 40)).Select(_ => rng.Next(i % 9 == 0 ? 12 : dim)).Distinct().Order().ToList();
+            if (i % 50 == 0) columns = [.. columns.Append(dim - 1).Distinct().Order()];
+            foreach (int c in columns)
+            {
+                indices.Add(c);
+                values.Add((i % 9, rng.Next(6)) switch
+                {
+                    (0, 0) => 0f,
+                    (0, 1) => 1f,
+                    (0, 2) => -1f,
+                    (_, 3) when i % 97 == 0 => float.NaN,
+                    (_, 4) => (float)(rng.NextDouble() * 1e-30),
+                    (_, 5) when i % 13 == 0 => -float.Epsilon, // over ≥ 2 history items: underflows to −0, dropped
+                    _ => (float)(rng.NextDouble() * 4 - 2) * (i % 5 == 0 ? 1e20f : 1f),
+                });
+            }
+            indptr.Add(indices.Count);
+        }
+        var matrix = BlairClip.ML.Recommenders.ItemMatrix.FromSparse(dim, [.. indptr], [.. indices], [.. values]);
+        var offsets = new int[users + 1];
+        var history = new List<int>();
+        for (int u = 0; u < users; u++)
+        {
+            history.AddRange(Enumerable.Range(0, u % 10 == 0 ? 0 : rng.Next(1, u % 7 == 0 ? 60 : 4)).Select(_ => rng.Next(items)).Distinct().Order());
+            offsets[u + 1] = history.Count;
+        }
+        var histories = new UserHistories(offsets, [.. history]);
+
+        var sparse = FactoredScores.SparseMeanProfiles(histories, matrix);
+        var dense = FactoredScores.Profiles(histories, dim, sparse: true, q => matrix.MeanProfiles(q));
+        sparse.Rows.Should().Be(users);
+        for (int u = 0; u < users; u++)
+        {
+            sparse.RowIndices(u).ToArray().Should().Equal(dense.RowIndices(u).ToArray(), $"user {u}: the same non-zero columns");
+            sparse.Row(u).ToArray().Select(BitConverter.SingleToInt32Bits).Should().Equal(dense.Row(u).ToArray().Select(BitConverter.SingleToInt32Bits), $"user {u}");
+        }
+        FluentActions.Invoking(() => FactoredScores.SparseMeanProfiles(new UserHistories([0, 1], [items]), matrix))
+            .Should().Throw<ArgumentException>().WithMessage("*history item 400 is not a catalog index*");
+    }
 }
