@@ -33,6 +33,18 @@ public sealed class SafeTensorsWriter
         return this;
     }
 
+    /// <summary>The share of the tensors' bytes that are floating point (F64, F32, F16, BF16); 0 without tensors.</summary>
+    public double FloatingShare
+    {
+        get
+        {
+            long all = _tensors.Sum(t => (long)t.Bytes.Length);
+            long floating = _tensors.Where(t => t.DType is SafeTensorDType.F64 or SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16)
+                .Sum(t => (long)t.Bytes.Length);
+            return all == 0 ? 0 : (double)floating / all;
+        }
+    }
+
     /// <summary>Writes the whole file to <paramref name="stream"/>.</summary>
     public void WriteTo(Stream stream)
     {

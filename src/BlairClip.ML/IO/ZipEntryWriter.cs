@@ -2,13 +2,24 @@ using System.IO.Compression;
 
 namespace BlairClip.ML.IO;
 
+/// <summary>How a zip entry is compressed (<see cref="ZipEntryWriter"/>).</summary>
+internal enum ZipEntryCompression
+{
+    /// <summary>Deflated (fastest level): text, ids, vocabularies, integer indices (2–4× smaller).</summary>
+    Deflate,
+    /// <summary>Stored: data that deflate makes bigger, e.g. dense float32 tensors (+6 %).</summary>
+    Store,
+    /// <summary>Stored unless a deflated sample of the first <see cref="ZipEntryWriter.SampleBytes"/> is
+    /// <see cref="ZipEntryWriter.MinSaving"/> smaller: for data made of uniform blocks that may already be deflated
+    /// (ML.NET's .idv files deflate each block when that pays). Not for files whose start differs from the rest.</summary>
+    BySample,
+}
+
 /// <summary>
-/// Writes a zip entry deflated, or stored when deflating would not pay: the entry's first bytes (a sample of
-/// <see cref="SampleBytes"/>) are deflated on the side, and unless that shrinks them by <see cref="MinSaving"/> the
-/// entry is stored. Dense float32 tensors and ML.NET's .idv data (whose blocks ML.NET has already deflated) grow by
-/// ~6 % under deflate — BPR's 480 MB of factors twice over at Appliances scale, at tens of MB/s — while ids, vocabularies
-/// and sparse indices shrink 2–4×. The entry is created once the sample is in (or the stream is closed), then written
-/// through. ZipArchive cannot choose per entry after the fact, hence this stream.
+/// Writes a zip entry deflated or stored (<see cref="ZipEntryCompression"/>); with <see cref="ZipEntryCompression.BySample"/>
+/// the entry is created once the sample is in (or the stream is closed), then written through — ZipArchive cannot
+/// choose per entry after the fact, hence this stream. Dense float32 factors and ML.NET's already-deflated .idv
+/// lookups grow by ~6 % under deflate, at tens of MB/s (BPR-MF at Appliances scale: 480 MB of each).
 /// </summary>
 internal sealed class ZipEntryWriter : Stream
 {
@@ -22,16 +33,22 @@ internal sealed class ZipEntryWriter : Stream
     private MemoryStream? _sample = new();
     private Stream? _entry;
 
-    private ZipEntryWriter(ZipArchive zip, string name)
+    private ZipEntryWriter(ZipArchive zip, string name, ZipEntryCompression compression)
     {
         _zip = zip;
         _name = name;
+        if (compression != ZipEntryCompression.BySample)
+        {
+            _sample = null;
+            Level = compression == ZipEntryCompression.Store ? CompressionLevel.NoCompression : CompressionLevel.Fastest;
+            _entry = zip.CreateEntry(name, Level.Value).Open();
+        }
     }
 
     /// <summary>A stream that writes entry <paramref name="name"/> of <paramref name="zip"/>; dispose it to finish the entry.</summary>
-    public static Stream Create(ZipArchive zip, string name) => new ZipEntryWriter(zip, name);
+    public static Stream Create(ZipArchive zip, string name, ZipEntryCompression compression) => new ZipEntryWriter(zip, name, compression);
 
-    /// <summary>The level the entry was written with (after the sample was taken).</summary>
+    /// <summary>The level the entry is written with (for <see cref="ZipEntryCompression.BySample"/>, once the sample is in).</summary>
     public CompressionLevel? Level { get; private set; }
 
     public override void Write(ReadOnlySpan<byte> buffer)

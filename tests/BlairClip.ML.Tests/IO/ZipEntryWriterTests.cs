@@ -23,14 +23,14 @@ public class ZipEntryWriterTests
     [InlineData("small text, closed before the sample is full", false, 10_000, 333)]
     [InlineData("small floats", true, 40_000, 1)]
     [InlineData("empty", false, 0, 1)]
-    public void Write_StoresWhatDeflateWouldNotShrink_AndReadsBackTheSameBytes(string what, bool floats, int bytes, int writeSize)
+    public void BySample_StoresWhatDeflateWouldNotShrink_AndReadsBackTheSameBytes(string what, bool floats, int bytes, int writeSize)
     {
         var data = floats ? RandomFloats(bytes / 4, bytes)[..bytes] : Text(bytes);
         var zipBytes = new MemoryStream();
         CompressionLevel? level;
         using (var zip = new ZipArchive(zipBytes, ZipArchiveMode.Create, leaveOpen: true))
         {
-            var s = (ZipEntryWriter)ZipEntryWriter.Create(zip, "e.bin");
+            var s = (ZipEntryWriter)ZipEntryWriter.Create(zip, "e.bin", ZipEntryCompression.BySample);
             for (int at = 0; at < data.Length; at += Math.Min(writeSize, data.Length - at)) s.Write(data, at, Math.Min(writeSize, data.Length - at));
             s.Dispose();
             level = s.Level;
@@ -46,5 +46,28 @@ public class ZipEntryWriterTests
         entry.Crc32.Should().Be(Crc32Ieee.Hash(data));
         if (floats) entry.CompressedLength.Should().Be(data.Length, "stored");
         else if (bytes > 1000) entry.CompressedLength.Should().BeLessThan(data.Length / 2);
+    }
+
+    [Theory]
+    [InlineData(false, CompressionLevel.Fastest)]
+    [InlineData(true, CompressionLevel.NoCompression)]
+    public void FixedModes_AreKeptWhateverTheData(bool store, CompressionLevel level)
+    {
+        var mode = store ? ZipEntryCompression.Store : ZipEntryCompression.Deflate;
+        var data = RandomFloats(100_000, 3);
+        var zipBytes = new MemoryStream();
+        using (var zip = new ZipArchive(zipBytes, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var s = (ZipEntryWriter)ZipEntryWriter.Create(zip, "e.bin", mode);
+            s.Write(data);
+            s.Dispose();
+            s.Level.Should().Be(level);
+        }
+        zipBytes.Position = 0;
+        using var read = new ZipArchive(zipBytes, ZipArchiveMode.Read);
+        using var ms = new MemoryStream();
+        using (var e = read.GetEntry("e.bin")!.Open()) e.CopyTo(ms);
+        ms.ToArray().Should().Equal(data);
+        (read.GetEntry("e.bin")!.CompressedLength == data.Length).Should().Be(mode == ZipEntryCompression.Store);
     }
 }

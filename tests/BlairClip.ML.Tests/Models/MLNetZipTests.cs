@@ -62,6 +62,20 @@ public sealed class MLNetZipTests(QuickstartFixture run) : IClassFixture<Quickst
         float.IsNaN(engine.Predict(new Pair { UserId = model.Users[0], ItemId = "no-such-item" }).Score).Should().BeTrue();
     }
 
+    /// <summary>Dense float factors are stored (deflate would grow them); ids, titles, histories and ML.NET's vocabularies
+    /// are deflated.</summary>
+    [Fact]
+    public void ModelZip_StoresDenseFloats_DeflatesTheRest()
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(run.Output, "models", "BPR-MF.zip"));
+        bool Stored(string name) => zip.GetEntry(name)!.CompressedLength == zip.GetEntry(name)!.Length;
+        Stored("transformers/00-BprMatrixFactorization/tensors.safetensors").Should().BeTrue();
+        foreach (var name in new[] { "users.txt", "items.tsv", "catalog.safetensors", "model.json" })
+            Stored(name).Should().BeFalse(name);
+        zip.Entries.Where(e => e.FullName.EndsWith("Model.key", StringComparison.Ordinal)).Should().NotBeEmpty()
+            .And.AllSatisfy(e => e.CompressedLength.Should().BeLessThan(e.Length, e.FullName));
+    }
+
     /// <summary>README's "Serving a zip from C#" is the consumer program's code.</summary>
     [Fact]
     public void ReadmeServingSnippet_IsTheConsumersCode()
