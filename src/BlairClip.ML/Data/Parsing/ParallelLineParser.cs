@@ -80,10 +80,11 @@ internal sealed class LineChunk
 
 /// <summary>
 /// Parses a line file on all cores while keeping file order: the file is read in blocks of whole lines (chunks), a
-/// batch of two chunks per core at a time, and split into lines by the threads that parse them; while the workers parse one batch (each chunk into its own <typeparamref name="T"/>), the calling
-/// thread applies the batch before it, chunk by chunk in file order, and reads the next. Memory stays bounded by two
-/// batches, and whatever <c>apply</c> numbers (users by first event, items by first line) comes out as with one
-/// thread. A failure in reading or applying stops the pipeline after the batch being parsed has finished.
+/// batch of two chunks per core at a time, and split into lines by the threads that parse them. While the workers
+/// parse one batch (each chunk into its own <typeparamref name="T"/>), the calling thread applies the batch before it,
+/// chunk by chunk in file order, and reads the next. Memory stays bounded by two batches, and whatever <c>apply</c>
+/// numbers (users by first event, items by first line) comes out as with one thread. A failure in reading or applying
+/// stops the pipeline after the batch being parsed has finished.
 /// </summary>
 internal static class ParallelLineParser
 {
