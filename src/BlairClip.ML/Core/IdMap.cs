@@ -124,6 +124,22 @@ public sealed class IdMap
         return index;
     }
 
+    /// <summary>The ids whose <paramref name="keep"/> flag is set, in index order, as a new map (no strings made).</summary>
+    /// <exception cref="ArgumentException"><paramref name="keep"/> does not have one flag per id.</exception>
+    public IdMap Subset(ReadOnlySpan<bool> keep)
+    {
+        if (keep.Length != _count) throw new ArgumentException($"{keep.Length} flags for {_count} ids.", nameof(keep));
+        int ids = 0;
+        long chars = 0;
+        for (int i = 0; i < keep.Length; i++)
+            if (keep[i]) { ids++; chars += _starts[i + 1] - _starts[i]; }
+        var subset = new IdMap();
+        subset.EnsureCapacity(ids, chars);
+        for (int i = 0; i < keep.Length; i++)
+            if (keep[i]) subset.TryAdd(Chars(i), out _);
+        return subset;
+    }
+
     /// <summary>The ids, one per line ("\n" after each), as one string.</summary>
     public string ToLines()
     {

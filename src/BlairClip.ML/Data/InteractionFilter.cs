@@ -149,13 +149,9 @@ public sealed class InteractionFilter(InteractionFilterOptions options)
             kept = ids;
             return index;
         }
-        var list = new List<string>();
-        for (int i = 0; i < alive.Length; i++)
-        {
-            index[i] = alive[i] ? list.Count : -1;
-            if (alive[i]) list.Add(ids[i]);
-        }
-        kept = new IdMap(list);
+        int next = 0;
+        for (int i = 0; i < alive.Length; i++) index[i] = alive[i] ? next++ : -1;
+        kept = ids.Subset(alive);
         return index;
     }
 

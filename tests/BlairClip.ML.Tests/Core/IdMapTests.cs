@@ -92,4 +92,18 @@ public class IdMapTests
         model.ToLines().Should().Be("u1\nu2\nu3\n");
         new IdMap().ToLines().Should().BeEmpty();
     }
+
+    [Fact]
+    public void Subset_KeepsTheFlaggedIds_InOrder()
+    {
+        var ids = RandomIds(5_000, 9).Distinct().ToList();
+        var map = new IdMap(ids);
+        var keep = ids.Select((_, i) => i % 3 != 1).ToArray();
+        var subset = map.Subset(keep);
+        var expected = ids.Where((_, i) => keep[i]).ToList();
+        subset.Ids.Should().Equal(expected);
+        for (int i = 0; i < expected.Count; i++) subset.IndexOf(expected[i]).Should().Be(i);
+        subset.TryGetIndex(ids[1], out _).Should().BeFalse();
+        FluentActions.Invoking(() => map.Subset(new bool[3])).Should().Throw<ArgumentException>();
+    }
 }
