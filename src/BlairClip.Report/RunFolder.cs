@@ -41,6 +41,7 @@ public sealed class RunFolder
         var path = System.IO.Path.GetFullPath(folder);
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"{folder}: no such results folder.");
         var results = Json(path, "results.json", required: true)!;
+        CheckFormat(results, System.IO.Path.Combine(path, "results.json"));
         var manifest = Json(path, "run.json", required: true)!;
         var curves = new List<KeyValuePair<string, RankCurves>>();
         if (Json(path, ResultsWriter.CurvesFile, required: false)?["models"] is JsonObject byModel)
@@ -49,6 +50,19 @@ public sealed class RunFolder
         var profileNode = Json(path, ResultsWriter.ProfileFile, required: false);
         var profile = profileNode is null ? null : DataProfile.FromJson(profileNode, System.IO.Path.Combine(path, ResultsWriter.ProfileFile));
         return new RunFolder(path, results, manifest, curves, profile);
+    }
+
+    /// <exception cref="InvalidDataException">Another program's file, or one written by a newer BlairClip.ML.</exception>
+    private static void CheckFormat(JsonNode results, string file)
+    {
+        if (results["format"] is { } format && (format as JsonValue)?.GetValue<string>() != ResultsWriter.ResultsFormat)
+            throw new InvalidDataException($"{file}: format is {format.ToJsonString()}, not \"{ResultsWriter.ResultsFormat}\".");
+        int version = 1;
+        if (results["format_version"] is { } v && !(v is JsonValue value && value.TryGetValue(out version)))
+            throw new InvalidDataException($"{file}: format_version must be an integer, but is {v.ToJsonString()}.");
+        if (version > ResultsWriter.ResultsFormatVersion)
+            throw new InvalidDataException(
+                $"{file}: written by a newer BlairClip.ML (results format {version}); this build reads formats up to {ResultsWriter.ResultsFormatVersion}. Upgrade BlairClip.ML to read it.");
     }
 
     private static double[] Doubles(JsonNode? node, string folder, string model) =>

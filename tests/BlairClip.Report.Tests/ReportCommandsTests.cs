@@ -145,4 +145,27 @@ public sealed class ReportCommandsTests : IDisposable
         stderr.Should().Contain("notes.txt");
         File.ReadAllText(Path.Combine(run, "notes.txt")).Should().Be("mine");
     }
+
+    [Fact]
+    public void ResultsJson_FromANewerFormat_IsRefusedNamingTheFile_AndOneWithoutAVersionIsRead()
+    {
+        var a = Run("v-a");
+        var b = Run("v-b", "seed=43");
+        var file = Path.Combine(b, "results.json");
+        var json = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        json["format"]!.GetValue<string>().Should().Be("blairclip.results");
+        json["format_version"]!.GetValue<int>().Should().Be(1);
+
+        // Written before the version existed: read as version 1.
+        json.Remove("format"); json.Remove("format_version");
+        File.WriteAllText(file, json.ToJsonString());
+        Cli("compare", a, b, "--output", Path.Combine(_dir, "cmp-old")).Code.Should().Be(0);
+
+        json["format_version"] = 2;
+        File.WriteAllText(file, json.ToJsonString());
+        var (code, _, err) = Cli("compare", a, b, "--output", Path.Combine(_dir, "cmp-new"));
+        code.Should().NotBe(0);
+        err.Should().Contain(file).And.Contain("newer BlairClip.ML (results format 2)");
+        Directory.Exists(Path.Combine(_dir, "cmp-new")).Should().BeFalse("nothing is written for a run it cannot read");
+    }
 }

@@ -27,6 +27,11 @@ public static class ResultsWriter
 
     /// <summary>The curves file: <c>{"k": [1…100], "models": {name: {"recall": […], "ndcg": […]}}}</c>.</summary>
     public const string CurvesFile = "curves.json";
+    /// <summary><c>results.json</c>'s <c>format</c>.</summary>
+    public const string ResultsFormat = "blairclip.results";
+    /// <summary><c>results.json</c>'s <c>format_version</c>; files without one (written before it existed) are version 1.
+    /// Raise it when a reader of the old layout would misread the new one.</summary>
+    public const int ResultsFormatVersion = 1;
     /// <summary>The data profile file (<see cref="Data.DataProfile.ToJson"/>).</summary>
     public const string ProfileFile = "data_profile.json";
 
@@ -147,7 +152,7 @@ public static class ResultsWriter
             }
             models.Add(entry);
         }
-        var root = new JsonObject { ["name"] = r.Name, ["models"] = models };
+        var root = new JsonObject { ["format"] = ResultsFormat, ["format_version"] = ResultsFormatVersion, ["name"] = r.Name, ["models"] = models };
         if (r.Slices is { } slices)
         {
             var all = new JsonObject();
