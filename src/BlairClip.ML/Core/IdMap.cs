@@ -54,18 +54,23 @@ public sealed class IdMap
     /// <summary>Id <paramref name="index"/>'s characters, without making a string.</summary>
     public ReadOnlySpan<char> Chars(int index)
     {
+        var (start, length) = Range(index);
+        return _chars.AsSpan(start, length);
+    }
+
+    private (int Start, int Length) Range(int index)
+    {
         if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index), index, $"There are {_count} ids.");
         int start = _starts[index];
-        return _chars.AsSpan(start, _starts[index + 1] - start);
+        return (start, _starts[index + 1] - start);
     }
 
     /// <summary>Id <paramref name="index"/>'s characters as memory (for ML.NET text columns), without making a string;
     /// stays valid (later adds do not change it).</summary>
     public ReadOnlyMemory<char> Memory(int index)
     {
-        if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index), index, $"There are {_count} ids.");
-        int start = _starts[index];
-        return _chars.AsMemory(start, _starts[index + 1] - start);
+        var (start, length) = Range(index);
+        return _chars.AsMemory(start, length);
     }
 
     /// <summary>The index of <paramref name="id"/>, adding it when new.</summary>

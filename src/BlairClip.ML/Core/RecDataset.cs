@@ -62,15 +62,12 @@ public sealed class RecDataset
     public RecDataset WithItemTable(IDataView itemTable) => new(Users, Items, itemTable, Train, Validation);
 
     /// <summary>The key-typed interactions view of <paramref name="events"/> (see <see cref="InteractionsView"/>).</summary>
-    public static IDataView InteractionsOf(IdMap users, IdMap items, Interactions events)
-    {
-        var view = ColumnarDataView.Create(events.Count);
-        var userKeys = events.User.Select(u => (uint)u + 1).ToArray();
-        var itemKeys = events.Item.Select(i => (uint)i + 1).ToArray();
-        view = users.Count > 0 ? view.AddKey(UserIdColumn, userKeys, users) : view.AddKey(UserIdColumn, userKeys, 1);
-        view = items.Count > 0 ? view.AddKey(ItemIdColumn, itemKeys, items) : view.AddKey(ItemIdColumn, itemKeys, 1);
-        return view.AddInt64(TimestampColumn, events.Timestamp).AddSingle(RatingColumn, events.Rating);
-    }
+    public static IDataView InteractionsOf(IdMap users, IdMap items, Interactions events) =>
+        ColumnarDataView.Create(events.Count)
+            .AddKey(UserIdColumn, events.User.Select(u => (uint)u + 1).ToArray(), users)
+            .AddKey(ItemIdColumn, events.Item.Select(i => (uint)i + 1).ToArray(), items)
+            .AddInt64(TimestampColumn, events.Timestamp)
+            .AddSingle(RatingColumn, events.Rating);
 
     /// <summary>The distinct items per user of <paramref name="events"/> read from <paramref name="view"/> (cached for
     /// a dataset's own <see cref="InteractionsView"/>).</summary>

@@ -69,8 +69,45 @@ public static class AmazonReviewsLoader
         return builder.Build(options.Catalog, images, baseDirectory);
     }
 
+    /// <summary>What parsing one chunk of either file left besides its rows: the bad lines skipped, or the first bad
+    /// line under <c>on_bad_line: error</c> (thrown when the chunk is applied, in file order).</summary>
+    private abstract class ChunkResult
+    {
+        public int Skipped;
+        public (long Line, Exception Error)? Failure;
+
+        /// <summary>Empties the rows of the chunk before.</summary>
+        protected abstract void Clear();
+
+        /// <summary>Parses every line of <paramref name="chunk"/> with <paramref name="parseLine"/> (a malformed line
+        /// throws a line error), skipping or stopping at malformed ones as <paramref name="policy"/> says.</summary>
+        public void ParseAll(LineChunk chunk, BadLinePolicy policy, Action<ReadOnlySpan<byte>> parseLine)
+        {
+            Clear();
+            Skipped = 0;
+            Failure = null;
+            for (int l = 0; l < chunk.Count; l++)
+            {
+                try { parseLine(chunk[l]); }
+                catch (Exception e) when (JsonLine.IsLineError(e))
+                {
+                    if (policy == BadLinePolicy.Error) { Failure = (chunk.LineNumber(l), e); return; }
+                    Skipped++;
+                }
+            }
+        }
+
+        /// <summary>Counts the skipped lines under <paramref name="skippedKey"/>; throws the failure, naming
+        /// <paramref name="file"/> and its line.</summary>
+        public void Report(DataReport report, string skippedKey, string file)
+        {
+            report.Add(skippedKey, Skipped);
+            if (Failure is { } f) throw JsonLine.ToDataError(f.Error, file, f.Line);
+        }
+    }
+
     /// <summary>One chunk's meta items and the scratch space to parse them.</summary>
-    private sealed class MetaChunk(IReadOnlyList<string> fields)
+    private sealed class MetaChunk(IReadOnlyList<string> fields) : ChunkResult
     {
         public readonly byte[][] FieldNames = fields.Select(f => Encoding.UTF8.GetBytes(f)).ToArray();
         public readonly TextJoiner[] FieldText = fields.Select(_ => new TextJoiner()).ToArray();
@@ -80,12 +117,10 @@ public static class AmazonReviewsLoader
         public readonly List<(string Id, string Title, string Text)> Items = new();
         public readonly bool[] FieldSeen = new bool[fields.Count];
         public List<string>? FirstLineFields;
-        public int Skipped;
-        public (long Line, Exception Error)? Failure;
 
-        public void Reset()
+        protected override void Clear()
         {
-            Items.Clear(); Array.Clear(FieldSeen); FirstLineFields = null; Skipped = 0; Failure = null;
+            Items.Clear(); Array.Clear(FieldSeen); FirstLineFields = null;
         }
     }
 
@@ -95,32 +130,16 @@ public static class AmazonReviewsLoader
         List<string>? firstLineFields = null;
         using var lines = DataFile.OpenLines(path);
         ParallelLineParser.Run(lines, () => new MetaChunk(options.ItemText),
-            (chunk, meta) =>
-            {
-                meta.Reset();
-                for (int l = 0; l < chunk.Count; l++)
-                {
-                    try
-                    {
-                        // Each chunk keeps the field names of its first line that parses; the file's first such line names
-                        // them in the error about item_text below.
-                        ParseMetaLine(chunk[l], meta, recordFields: meta.FirstLineFields is null);
-                    }
-                    catch (Exception e) when (JsonLine.IsLineError(e))
-                    {
-                        if (options.OnBadLine == BadLinePolicy.Error) { meta.Failure = (chunk.LineNumber(l), e); return; }
-                        meta.Skipped++;
-                    }
-                }
-            },
+            // Each chunk keeps the field names of its first line that parses; the file's first such line names them in the
+            // error about item_text below.
+            (chunk, meta) => meta.ParseAll(chunk, options.OnBadLine, line => ParseMetaLine(line, meta, recordFields: meta.FirstLineFields is null)),
             (chunk, meta) =>
             {
                 foreach (var (id, title, text) in meta.Items)
                     if (!builder.TryAddItem(id, title, text)) builder.Report.Add("meta_duplicate_items_ignored");
                 for (int f = 0; f < fieldSeen.Length; f++) fieldSeen[f] |= meta.FieldSeen[f];
                 firstLineFields ??= meta.FirstLineFields;
-                builder.Report.Add("meta_bad_lines_skipped", meta.Skipped);
-                if (meta.Failure is { } failure) throw JsonLine.ToDataError(failure.Error, options.Meta, failure.Line);
+                meta.Report(builder.Report, "meta_bad_lines_skipped", options.Meta);
             });
         for (int f = 0; f < options.ItemText.Count; f++)
             if (!fieldSeen[f] && builder.Items.Count > 0)
@@ -169,17 +188,16 @@ public static class AmazonReviewsLoader
 
     /// <summary>One chunk's review events and the scratch space to parse them (the review fields joined into the
     /// review text: none, not loaded).</summary>
-    private sealed class ReviewChunk(IReadOnlyList<string> fields)
+    private sealed class ReviewChunk(IReadOnlyList<string> fields) : ChunkResult
     {
         public readonly byte[][] FieldNames = fields.Select(f => Encoding.UTF8.GetBytes(f)).ToArray();
         public readonly TextJoiner[] FieldText = fields.Select(_ => new TextJoiner()).ToArray();
         public readonly TextJoiner Text = new();
         public char[] User = new char[64], Item = new char[64], Scratch = new char[64];
         public readonly ParsedEvents Events = new();
-        public int Unknown, Skipped;
-        public (long Line, Exception Error)? Failure;
+        public int Unknown;
 
-        public void Reset() { Events.Clear(); Unknown = Skipped = 0; Failure = null; }
+        protected override void Clear() { Events.Clear(); Unknown = 0; }
     }
 
     private static void ReadReviews(AmazonReviewsOptions options, string path, LoadedDataBuilder builder)
@@ -187,28 +205,12 @@ public static class AmazonReviewsLoader
         using var lines = DataFile.OpenLines(path);
         // The item index is complete (meta was read first), so the workers' lookups only read it.
         ParallelLineParser.Run(lines, () => new ReviewChunk(options.ReviewText ?? []),
-            (chunk, reviews) =>
-            {
-                reviews.Reset();
-                for (int l = 0; l < chunk.Count; l++)
-                {
-                    try
-                    {
-                        ParseReviewLine(chunk[l], builder, reviews);
-                    }
-                    catch (Exception e) when (JsonLine.IsLineError(e))
-                    {
-                        if (options.OnBadLine == BadLinePolicy.Error) { reviews.Failure = (chunk.LineNumber(l), e); return; }
-                        reviews.Skipped++;
-                    }
-                }
-            },
+            (chunk, reviews) => reviews.ParseAll(chunk, options.OnBadLine, line => ParseReviewLine(line, builder, reviews)),
             (_, c) =>
             {
                 builder.AddEvents(c.Events);
                 builder.Report.Add("interactions_dropped_unknown_item", c.Unknown);
-                builder.Report.Add("reviews_bad_lines_skipped", c.Skipped);
-                if (c.Failure is { } f) throw JsonLine.ToDataError(f.Error, options.Reviews, f.Line);
+                c.Report(builder.Report, "reviews_bad_lines_skipped", options.Reviews);
             },
             (bytes, lineCount) =>
             {

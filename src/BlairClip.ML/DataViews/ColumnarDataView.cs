@@ -79,11 +79,12 @@ public sealed class ColumnarDataView : IDataView
             keyValues is null ? null : () => keyValues.Select(s => s.AsMemory()).ToArray()));
     }
 
-    /// <summary>A key column whose KeyValues annotation is the ids of <paramref name="keyValues"/> (in index order), read
-    /// from its table when first asked for: no string per id (1.8 M users).</summary>
+    /// <summary>A key column over the ids of <paramref name="keyValues"/>, whose KeyValues annotation is those ids (in
+    /// index order), read from its table when first asked for: no string per id (1.8 M users). An empty map gives one key
+    /// (a key type needs one) and no annotation.</summary>
     public ColumnarDataView AddKey(string name, uint[] keys, Core.IdMap keyValues)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyValues.Count);
+        if (keyValues.Count == 0) return AddKey(name, keys, 1);
         return With(new KeyColumn(name, Check(keys), keyValues.Count, () =>
         {
             var values = new ReadOnlyMemory<char>[keyValues.Count];

@@ -53,27 +53,15 @@ internal sealed class FactoredScores
     /// order.</summary>
     public static ItemMatrix[] Profiles(UserHistories histories, (int Dimension, bool Sparse)[] layouts, Func<UserQuery[], float[][]> profiles)
     {
-        int users = histories.UserCount;
         int perCall = Math.Clamp(CallFloats / Math.Max(1, layouts.Sum(l => l.Dimension)), 1, MaxUsersPerCall);
-        var parts = layouts.Select(l => new PartBuilder(l.Dimension, l.Sparse, users)).ToArray();
-        // Groups of calls: computed in parallel into per-call pieces, appended in order (memory bounded by a group).
-        int calls = (users + perCall - 1) / perCall, group = 64 * Environment.ProcessorCount;
-        var pieces = new PartBuilder.Piece[group, parts.Length];
-        for (int c0 = 0; c0 < calls; c0 += group)
+        var parts = layouts.Select(l => new PartBuilder(l.Dimension, l.Sparse, histories.UserCount)).ToArray();
+        return InCalls(histories.UserCount, perCall, 64, parts, () => (object?)null, (u0, count, _) =>
         {
-            int n = Math.Min(group, calls - c0);
-            Parallel.For(0, n, c =>
-            {
-                int u0 = (c0 + c) * perCall, count = Math.Min(perCall, users - u0);
-                var queries = new UserQuery[count];
-                for (int k = 0; k < count; k++) queries[k] = new UserQuery(u0 + k, histories.Memory(u0 + k));
-                var rows = profiles(queries);
-                for (int m = 0; m < parts.Length; m++) pieces[c, m] = parts[m].Convert(u0, count, rows[m]);
-            });
-            for (int c = 0; c < n; c++)
-                for (int m = 0; m < parts.Length; m++) parts[m].Append(pieces[c, m]);
-        }
-        return parts.Select(p => p.Build()).ToArray();
+            var queries = new UserQuery[count];
+            for (int k = 0; k < count; k++) queries[k] = new UserQuery(u0 + k, histories.Memory(u0 + k));
+            var rows = profiles(queries);
+            return parts.Select((part, m) => part.Convert(u0, count, rows[m])).ToArray();
+        });
     }
 
     /// <summary>The mean-of-history profiles of a sparse item matrix as CSR, computed sparsely
@@ -82,32 +70,33 @@ internal sealed class FactoredScores
     /// scale: 1.8 M × 5,000 floats written, divided and scanned).</summary>
     public static ItemMatrix SparseMeanProfiles(UserHistories histories, ItemMatrix items)
     {
-        int users = histories.UserCount;
-        const int PerCall = 2048;
-        var part = new PartBuilder(items.Dimension, sparse: true, users);
-        int calls = (users + PerCall - 1) / PerCall, group = 16 * Environment.ProcessorCount;
-        var pieces = new PartBuilder.Piece[group];
+        var part = new PartBuilder(items.Dimension, sparse: true, histories.UserCount);
+        return InCalls(histories.UserCount, 2048, 16, [part], () => new ItemMatrix.ProfileScratch(items.Dimension), (u0, count, scratch) =>
+            [PartBuilder.SparsePiece(count, (k, indices, values) =>
+                items.AppendMeanProfile(new UserQuery(u0 + k, histories.Memory(u0 + k)), scratch, indices, values))])[0];
+    }
+
+    /// <summary>Users in calls of <paramref name="perCall"/>, <paramref name="groupPerCore"/> calls per core at a time
+    /// computed in parallel (<paramref name="call"/>: first user, count, the thread's scratch → one piece per part), the
+    /// pieces appended in user order: memory stays bounded by a group.</summary>
+    private static ItemMatrix[] InCalls<TScratch>(int users, int perCall, int groupPerCore, PartBuilder[] parts, Func<TScratch> scratch,
+        Func<int, int, TScratch, PartBuilder.Piece[]> call)
+    {
+        int calls = (users + perCall - 1) / perCall, group = groupPerCore * Environment.ProcessorCount;
+        var pieces = new PartBuilder.Piece[group][];
         for (int c0 = 0; c0 < calls; c0 += group)
         {
             int n = Math.Min(group, calls - c0);
-            Parallel.For(0, n, () => new ItemMatrix.ProfileScratch(items.Dimension), (c, _, scratch) =>
+            Parallel.For(0, n, scratch, (c, _, local) =>
             {
-                int u0 = (c0 + c) * PerCall, count = Math.Min(PerCall, users - u0);
-                var counts = new int[count];
-                var indices = new List<int>();
-                var values = new List<float>();
-                for (int k = 0; k < count; k++)
-                {
-                    int before = indices.Count;
-                    items.AppendMeanProfile(new UserQuery(u0 + k, histories.Memory(u0 + k)), scratch, indices, values);
-                    counts[k] = indices.Count - before;
-                }
-                pieces[c] = new PartBuilder.Piece(counts, [.. indices], [.. values]);
-                return scratch;
+                int u0 = (c0 + c) * perCall;
+                pieces[c] = call(u0, Math.Min(perCall, users - u0), local);
+                return local;
             }, _ => { });
-            for (int c = 0; c < n; c++) part.Append(pieces[c]);
+            for (int c = 0; c < n; c++)
+                for (int m = 0; m < parts.Length; m++) parts[m].Append(pieces[c][m]);
         }
-        return part.Build();
+        return parts.Select(p => p.Build()).ToArray();
     }
 
     /// <summary>One part's user rows, dense or as CSR of the non-zeros.</summary>
@@ -124,13 +113,20 @@ internal sealed class FactoredScores
         public Piece Convert(int first, int count, float[] rows)
         {
             if (_dense is not null) { Array.Copy(rows, 0, _dense, (long)first * dimension, (long)count * dimension); return default; }
+            return SparsePiece(count, (k, indices, values) => AppendNonZeros(rows.AsSpan(k * dimension, dimension), indices, values));
+        }
+
+        /// <summary>The piece of <paramref name="count"/> sparse rows, row k's entries appended by
+        /// <paramref name="appendRow"/>(k, columns, values).</summary>
+        public static Piece SparsePiece(int count, Action<int, List<int>, List<float>> appendRow)
+        {
             var counts = new int[count];
             var indices = new List<int>();
             var values = new List<float>();
             for (int k = 0; k < count; k++)
             {
                 int before = indices.Count;
-                AppendNonZeros(rows.AsSpan(k * dimension, dimension), indices, values);
+                appendRow(k, indices, values);
                 counts[k] = indices.Count - before;
             }
             return new Piece(counts, [.. indices], [.. values]);

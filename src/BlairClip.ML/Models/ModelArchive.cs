@@ -73,7 +73,7 @@ public static class ModelArchive
                 new Microsoft.ML.MLContext(seed: 0).Model.Save(t, schema, ms);
                 ms.Position = 0;
                 // A zip whose own entries are deflated: judged by a sample.
-        using (var to = IO.ZipEntryWriter.Create(zip, dir + "model.zip", IO.ZipEntryCompression.BySample)) ms.CopyTo(to);
+                using (var to = IO.ZipEntryWriter.Create(zip, dir + "model.zip", IO.ZipEntryCompression.BySample)) ms.CopyTo(to);
                 entries.Add(new JsonObject { ["entry"] = dir, ["signature"] = MLNetStepSignature, ["type"] = t.GetType().FullName });
             }
         }

@@ -45,9 +45,8 @@ public sealed record Significance(string? Baseline, IReadOnlyDictionary<string, 
                     columns.Add(d);
                     differences[(m.Name, metric)] = (a, b, d, columns.Count - 1);
                 }
-        var ci = columns.GroupBy(c => c.Length).Count() <= 1
-            ? BootstrapIntervals.OfMeans(columns, Resamples, seed)
-            : columns.Select(c => BootstrapIntervals.OfMeans([c], Resamples, seed)[0]).ToArray();
+        // Every model was evaluated on the study's test users: the columns have one length.
+        var ci = BootstrapIntervals.OfMeans(columns, Resamples, seed);
 
         var intervals = meanColumn.ToDictionary(kv => kv.Key,
             kv => (IReadOnlyDictionary<string, (double, double)>)kv.Value.ToDictionary(c => c.Key, c => ci[c.Value]));
