@@ -16,14 +16,22 @@ namespace BlairClip.ML.Recommenders;
 /// occurs; (2) compute the gradients — a row no other sample of the batch touches (most users, most negatives) is
 /// updated in place at once; a row several samples of one chunk touch is updated by that chunk at the end of its pass;
 /// (3) rows shared between chunks (popular items) are updated by the member that owns them (row mod members), in sample
-/// order. Step 1 runs its reads as stages over the whole chunk, each prefetching what the next needs, so the chunk's
-/// cache misses overlap instead of being paid one after another.</para>
+/// order. Step 1 runs its reads as stages over the whole chunk, each prefetching what the next needs, and step 2 prefetches
+/// the factor rows of <see cref="Group"/> samples before stepping through them, so cache misses overlap instead of being
+/// paid one after another.</para>
 /// </summary>
 internal sealed class BprMiniBatches(BprOptions options, Interactions train, UserHistories histories, int items, int seed, int threads)
 {
     /// <summary>Samples per mini-batch: small next to the catalog (few samples of a batch share a row), large enough to
     /// amortise the fork and join. It is part of the algorithm: another size gives other factors.</summary>
     public const int Batch = 1024;
+
+    /// <summary>Samples whose factor rows step 2 prefetches together before computing them. Prefetching a group and then
+    /// stepping through it measured 0.69× the epoch time of a window sliding the same distance ahead (Appliances scale,
+    /// 64 factors, 2 threads): the group's ~40 line fetches are in flight at once. Longer groups (up to 128) and
+    /// prefetching the next group while computing this one measured no better. Timing only: the factors do not depend on
+    /// it.</summary>
+    private const int Group = 8;
 
     /// <summary>Most members a batch is shared among.</summary>
     private const int MaxChunks = 8;
@@ -93,13 +101,7 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
                     {
                         var sample = rows[r] = table[draw[r]];
                         CacheLines.Prefetch(seen, sample.From);
-                        CacheLines.Prefetch<float>(p.AsSpan(sample.User * k, k));
-                        CacheLines.Prefetch<float>(q.AsSpan(sample.Item * k, k));
-                        CacheLines.Prefetch(bias, sample.Item);
-                        int candidate = (int)(Mix(stream, 2 * (ulong)(start + r) + 1) % (ulong)items);
-                        draw[r] = candidate;
-                        CacheLines.Prefetch<float>(q.AsSpan(candidate * k, k));
-                        CacheLines.Prefetch(bias, candidate);
+                        draw[r] = (int)(Mix(stream, 2 * (ulong)(start + r) + 1) % (ulong)items);
                     }
                     for (int r = lo; r < hi; r++)
                     {
@@ -127,6 +129,8 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
                     bool waits = false;
                     for (int r = lo; r < hi; r++)
                     {
+                        if ((r - lo) % Group == 0)
+                            for (int x = r, end = Math.Min(hi, r + Group); x < end; x++) PrefetchRows(x);
                         int j = negative[r];
                         if (j < 0) continue;
                         var (u, i, _, _) = rows[r];
@@ -139,6 +143,19 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
                         waits |= (ru | ri | rj) != Route.Now;
                     }
                     if (waits) Apply(lo, hi, Route.ChunkEnd, c);
+                }
+
+                // The factor rows and biases sample r's step reads (its final negative, after the history check).
+                void PrefetchRows(int r)
+                {
+                    int j = negative[r];
+                    if (j < 0) return;
+                    var (u, i, _, _) = rows[r];
+                    CacheLines.Prefetch<float>(p.AsSpan(u * k, k));
+                    CacheLines.Prefetch<float>(q.AsSpan(i * k, k));
+                    CacheLines.Prefetch<float>(q.AsSpan(j * k, k));
+                    CacheLines.Prefetch(bias, i);
+                    CacheLines.Prefetch(bias, j);
                 }
 
                 // Applies, in sample order, the waiting updates of samples [lo, hi) routed to `route` (for Shared: those of
