@@ -30,16 +30,17 @@ internal sealed class ZipEntryWriter : Stream
 
     private readonly ZipArchive _zip;
     private readonly string _name;
-    private MemoryStream? _sample = new();
+    /// <summary>The sample while it is being collected (<see cref="ZipEntryCompression.BySample"/> only).</summary>
+    private MemoryStream? _sample;
     private Stream? _entry;
 
     private ZipEntryWriter(ZipArchive zip, string name, ZipEntryCompression compression)
     {
         _zip = zip;
         _name = name;
-        if (compression != ZipEntryCompression.BySample)
+        if (compression == ZipEntryCompression.BySample) _sample = new MemoryStream();
+        else
         {
-            _sample = null;
             Level = compression == ZipEntryCompression.Store ? CompressionLevel.NoCompression : CompressionLevel.Fastest;
             _entry = zip.CreateEntry(name, Level.Value).Open();
         }
