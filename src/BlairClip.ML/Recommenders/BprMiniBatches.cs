@@ -16,7 +16,7 @@ namespace BlairClip.ML.Recommenders;
 /// occurs; (2) compute the gradients — a row no other sample of the batch touches (most users, most negatives) is
 /// updated in place at once; a row several samples of one chunk touch is updated by that chunk at the end of its pass;
 /// (3) rows shared between chunks (popular items) are updated by the member that owns them (row mod members), in sample
-/// order. Step 1 runs its reads as stages over the whole chunk, each prefetching what the next needs, and step 2 prefetches
+/// order — in the same team step as the next batch's step 1, which touches no factor. Step 1 runs its reads as stages over the whole chunk, each prefetching what the next needs, and step 2 prefetches
 /// the factor rows of <see cref="Group"/> samples before stepping through them, so cache misses overlap instead of being
 /// paid one after another.</para>
 /// </summary>
@@ -67,9 +67,9 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
             int u = train.User[r];
             table[r] = new(u, train.Item[r], offsets[u], offsets[u + 1]);
         }
-        // The samples of the batch, and the updates that wait (ChunkEnd, Shared).
-        var rows = new TrainingRow[Batch];
-        var negative = new int[Batch];
+        // The samples of two consecutive batches (step 1 of the next batch runs beside step 3 of this one), and the
+        // updates that wait (ChunkEnd, Shared).
+        Samples[] batches = [new(), new()];
         var draw = new int[Batch];
         var routes = new Route[Batch * 3];
         var gp = new float[Batch * k];
@@ -83,108 +83,126 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             ulong stream = (ulong)(uint)seed << 32 ^ (uint)epoch;
-            for (int start = 0; start < n; start += Batch)
+            int batchCount = (n + Batch - 1) / Batch;
+            for (int b = 0; b < batchCount; b++)
             {
-                int count = Math.Min(Batch, n - start);
-
-                void Draw(int c)
-                {
-                    int lo = count * c / chunks, hi = count * (c + 1) / chunks;
-                    var own = counts[c];
-                    own.Clear();
-                    for (int r = lo; r < hi; r++)
-                    {
-                        int row = (int)(Mix(stream, 2 * (ulong)(start + r)) % (ulong)n);
-                        draw[r] = row;
-                        CacheLines.Prefetch(table, row);
-                    }
-                    for (int r = lo; r < hi; r++)
-                    {
-                        var sample = rows[r] = table[draw[r]];
-                        CacheLines.Prefetch(seen, sample.From);
-                        draw[r] = (int)(Mix(stream, 2 * (ulong)(start + r) + 1) % (ulong)items);
-                    }
-                    for (int r = lo; r < hi; r++)
-                    {
-                        long s = start + r;
-                        var sample = rows[r];
-                        var history = seen.AsSpan(sample.From, sample.To - sample.From);
-                        int j = -1;
-                        if (history.Length < items)
-                            for (ulong attempt = 0; attempt < 64; attempt++)
-                            {
-                                int candidate = attempt == 0 ? draw[r] : (int)(Mix(stream, 2 * (ulong)s + 1 + (attempt << 40)) % (ulong)items);
-                                if (history.BinarySearch(candidate) < 0) { j = candidate; break; }
-                            }
-                        negative[r] = j;
-                        if (j < 0) continue;
-                        own.Add(UserKey(sample.User));
-                        own.Add(ItemKey(sample.Item));
-                        own.Add(ItemKey(j));
-                    }
-                }
-
-                void Compute(int c)
-                {
-                    int lo = count * c / chunks, hi = count * (c + 1) / chunks;
-                    bool waits = false;
-                    for (int r = lo; r < hi; r++)
-                    {
-                        if ((r - lo) % Group == 0)
-                            for (int x = r, end = Math.Min(hi, r + Group); x < end; x++) PrefetchRows(x);
-                        int j = negative[r];
-                        if (j < 0) continue;
-                        var (u, i, _, _) = rows[r];
-                        var ru = routes[3 * r] = RouteOf(counts, c, UserKey(u));
-                        var ri = routes[3 * r + 1] = RouteOf(counts, c, ItemKey(i));
-                        var rj = routes[3 * r + 2] = RouteOf(counts, c, ItemKey(j));
-                        Step(p.AsSpan(u * k, k), q.AsSpan(i * k, k), q.AsSpan(j * k, k), ref bias[i], ref bias[j],
-                            ru == Route.Now ? default : gp.AsSpan(r * k, k), ri == Route.Now ? default : gi.AsSpan(r * k, k),
-                            rj == Route.Now ? default : gj.AsSpan(r * k, k), gb.AsSpan(2 * r, 2));
-                        waits |= (ru | ri | rj) != Route.Now;
-                    }
-                    if (waits) Apply(lo, hi, Route.ChunkEnd, c);
-                }
-
-                // The factor rows and biases sample r's step reads (its final negative, after the history check).
-                void PrefetchRows(int r)
-                {
-                    int j = negative[r];
-                    if (j < 0) return;
-                    var (u, i, _, _) = rows[r];
-                    CacheLines.Prefetch<float>(p.AsSpan(u * k, k));
-                    CacheLines.Prefetch<float>(q.AsSpan(i * k, k));
-                    CacheLines.Prefetch<float>(q.AsSpan(j * k, k));
-                    CacheLines.Prefetch(bias, i);
-                    CacheLines.Prefetch(bias, j);
-                }
-
-                // Applies, in sample order, the waiting updates of samples [lo, hi) routed to `route` (for Shared: those of
-                // the rows member c owns).
-                void Apply(int lo, int hi, Route route, int c)
-                {
-                    bool owned = route == Route.Shared;
-                    for (int r = lo; r < hi; r++)
-                    {
-                        int j = negative[r];
-                        if (j < 0) continue;
-                        var (u, i, _, _) = rows[r];
-                        if (routes[3 * r] == route && (!owned || u % chunks == c)) Add(p.AsSpan(u * k, k), gp.AsSpan(r * k, k));
-                        if (routes[3 * r + 1] == route && (!owned || i % chunks == c)) { Add(q.AsSpan(i * k, k), gi.AsSpan(r * k, k)); bias[i] += gb[2 * r]; }
-                        if (routes[3 * r + 2] == route && (!owned || j % chunks == c)) { Add(q.AsSpan(j * k, k), gj.AsSpan(r * k, k)); bias[j] += gb[2 * r + 1]; }
-                    }
-                }
-
-                if (chunks == 1) { Draw(0); Compute(0); }
+                Samples current = batches[b & 1], next = batches[(b + 1) & 1];
+                current.Start = b * Batch;
+                current.Count = Math.Min(Batch, n - current.Start);
+                next.Start = (b + 1) * Batch;
+                next.Count = b + 1 < batchCount ? Math.Min(Batch, n - next.Start) : 0;
+                if (chunks == 1) { Draw(current, 0); Compute(current, 0); }
                 else
                 {
-                    team.Run(Draw);
-                    team.Run(Compute);
-                    team.Run(c => Apply(0, count, Route.Shared, c));
+                    if (b == 0) team.Run(c => Draw(current, c));
+                    team.Run(c => Compute(current, c));
+                    // Step 3 of this batch and step 1 of the next in one step: step 1 reads only the training table and
+                    // the histories and writes the other batch's samples, so the two do not meet — one barrier fewer.
+                    team.Run(c => { Apply(current, 0, current.Count, Route.Shared, c); Draw(next, c); });
                 }
             }
             progress.Advance();
+
+            void Draw(Samples batch, int c)
+            {
+                int start = batch.Start, count = batch.Count;
+                var rows = batch.Rows;
+                int lo = count * c / chunks, hi = count * (c + 1) / chunks;
+                var own = counts[c];
+                own.Clear();
+                for (int r = lo; r < hi; r++)
+                {
+                    int row = (int)(Mix(stream, 2 * (ulong)(start + r)) % (ulong)n);
+                    draw[r] = row;
+                    CacheLines.Prefetch(table, row);
+                }
+                for (int r = lo; r < hi; r++)
+                {
+                    var sample = rows[r] = table[draw[r]];
+                    CacheLines.Prefetch(seen, sample.From);
+                    draw[r] = (int)(Mix(stream, 2 * (ulong)(start + r) + 1) % (ulong)items);
+                }
+                for (int r = lo; r < hi; r++)
+                {
+                    long s = start + r;
+                    var sample = rows[r];
+                    var history = seen.AsSpan(sample.From, sample.To - sample.From);
+                    int j = -1;
+                    if (history.Length < items)
+                        for (ulong attempt = 0; attempt < 64; attempt++)
+                        {
+                            int candidate = attempt == 0 ? draw[r] : (int)(Mix(stream, 2 * (ulong)s + 1 + (attempt << 40)) % (ulong)items);
+                            if (history.BinarySearch(candidate) < 0) { j = candidate; break; }
+                        }
+                    batch.Negative[r] = j;
+                    if (j < 0) continue;
+                    own.Add(UserKey(sample.User));
+                    own.Add(ItemKey(sample.Item));
+                    own.Add(ItemKey(j));
+                }
+            }
         }
+
+        void Compute(Samples batch, int c)
+        {
+            var (rows, negative) = (batch.Rows, batch.Negative);
+            int lo = batch.Count * c / chunks, hi = batch.Count * (c + 1) / chunks;
+            bool waits = false;
+            for (int r = lo; r < hi; r++)
+            {
+                if ((r - lo) % Group == 0)
+                    for (int x = r, end = Math.Min(hi, r + Group); x < end; x++) PrefetchRows(batch, x);
+                int j = negative[r];
+                if (j < 0) continue;
+                var (u, i, _, _) = rows[r];
+                var ru = routes[3 * r] = RouteOf(counts, c, UserKey(u));
+                var ri = routes[3 * r + 1] = RouteOf(counts, c, ItemKey(i));
+                var rj = routes[3 * r + 2] = RouteOf(counts, c, ItemKey(j));
+                Step(p.AsSpan(u * k, k), q.AsSpan(i * k, k), q.AsSpan(j * k, k), ref bias[i], ref bias[j],
+                    ru == Route.Now ? default : gp.AsSpan(r * k, k), ri == Route.Now ? default : gi.AsSpan(r * k, k),
+                    rj == Route.Now ? default : gj.AsSpan(r * k, k), gb.AsSpan(2 * r, 2));
+                waits |= (ru | ri | rj) != Route.Now;
+            }
+            if (waits) Apply(batch, lo, hi, Route.ChunkEnd, c);
+        }
+
+        // The factor rows and biases sample r's step reads (its final negative, after the history check).
+        void PrefetchRows(Samples batch, int r)
+        {
+            int j = batch.Negative[r];
+            if (j < 0) return;
+            var (u, i, _, _) = batch.Rows[r];
+            CacheLines.Prefetch<float>(p.AsSpan(u * k, k));
+            CacheLines.Prefetch<float>(q.AsSpan(i * k, k));
+            CacheLines.Prefetch<float>(q.AsSpan(j * k, k));
+            CacheLines.Prefetch(bias, i);
+            CacheLines.Prefetch(bias, j);
+        }
+
+        // Applies, in sample order, the waiting updates of samples [lo, hi) routed to `route` (for Shared: those of the
+        // rows member c owns).
+        void Apply(Samples batch, int lo, int hi, Route route, int c)
+        {
+            bool owned = route == Route.Shared;
+            for (int r = lo; r < hi; r++)
+            {
+                int j = batch.Negative[r];
+                if (j < 0) continue;
+                var (u, i, _, _) = batch.Rows[r];
+                if (routes[3 * r] == route && (!owned || u % chunks == c)) Add(p.AsSpan(u * k, k), gp.AsSpan(r * k, k));
+                if (routes[3 * r + 1] == route && (!owned || i % chunks == c)) { Add(q.AsSpan(i * k, k), gi.AsSpan(r * k, k)); bias[i] += gb[2 * r]; }
+                if (routes[3 * r + 2] == route && (!owned || j % chunks == c)) { Add(q.AsSpan(j * k, k), gj.AsSpan(r * k, k)); bias[j] += gb[2 * r + 1]; }
+            }
+        }
+    }
+
+    /// <summary>One mini-batch's samples: draw <see cref="Start"/> + r of the epoch is training row <see cref="Rows"/>[r]
+    /// with negative <see cref="Negative"/>[r] (−1: none found; the sample is skipped).</summary>
+    private sealed class Samples
+    {
+        public readonly TrainingRow[] Rows = new TrainingRow[Batch];
+        public readonly int[] Negative = new int[Batch];
+        public int Start, Count;
     }
 
     private static long UserKey(int user) => (long)user << 1;
