@@ -16,9 +16,10 @@ namespace BlairClip.ML.Recommenders;
 /// occurs; (2) compute the gradients — a row no other sample of the batch touches (most users, most negatives) is
 /// updated in place at once; a row several samples of one chunk touch is updated by that chunk at the end of its pass;
 /// (3) rows shared between chunks (popular items) are updated by the member that owns them (row mod members), in sample
-/// order — in the same team step as the next batch's step 1, which touches no factor. Step 1 runs its reads as stages over the whole chunk, each prefetching what the next needs, and step 2 prefetches
-/// the factor rows of <see cref="Group"/> samples before stepping through them, so cache misses overlap instead of being
-/// paid one after another.</para>
+/// order — in the same team step as the next batch's step 1, which touches no factor. Step 1 runs its reads as stages
+/// over the whole chunk, each prefetching what the next needs, and step 2 prefetches the factor rows of
+/// <see cref="Group"/> samples before stepping through them, so cache misses overlap instead of being paid one after
+/// another.</para>
 /// </summary>
 internal sealed class BprMiniBatches(BprOptions options, Interactions train, UserHistories histories, int items, int seed, int threads)
 {
@@ -29,9 +30,8 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
     /// <summary>Samples whose factor rows step 2 prefetches together before computing them. Prefetching a group and then
     /// stepping through it measured 0.91× (2 threads) and 0.81× (1 thread) the epoch time of a window sliding the same
     /// distance ahead, in paired epochs (Appliances scale, 64 factors): the group's ~40 line fetches are in flight at
-    /// once. Longer groups (up to 128) and
-    /// prefetching the next group while computing this one measured no better. Timing only: the factors do not depend on
-    /// it.</summary>
+    /// once. Longer groups (up to 128) and prefetching the next group while computing this one measured no better.
+    /// Timing only: the factors do not depend on it.</summary>
     private const int Group = 8;
 
     /// <summary>Most members a batch is shared among.</summary>
