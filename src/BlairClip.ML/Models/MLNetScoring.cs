@@ -69,16 +69,21 @@ public static class MLNetScoring
         return chain.Fit(KeyInput(users, items));
     }
 
-    /// <summary><paramref name="keyChain"/> behind <c>MapValueToKey</c> of the text ids <paramref name="users"/> and
-    /// <paramref name="items"/> (in index order): what a model zip holds, input <see cref="IdInputSchema"/>.</summary>
-    internal static ITransformer IdChain(MLContext ml, Core.IdMap users, Core.IdMap items, ITransformer keyChain)
+    /// <summary><paramref name="keyChain"/> behind the <c>MapValueToKey</c> of the text ids <paramref name="idKeys"/>
+    /// (<see cref="IdKeys"/>): what a model zip holds, input <see cref="IdInputSchema"/>.</summary>
+    internal static ITransformer IdChain(TransformerChain<ITransformer> idKeys, ITransformer keyChain) =>
+        new TransformerChain<ITransformer>([.. idKeys, keyChain]);
+
+    /// <summary><c>MapValueToKey</c> of the text ids <paramref name="users"/> and <paramref name="items"/> (in index
+    /// order): the front of <see cref="IdChain"/>, fitted apart so that it can be fitted beside the key chain.</summary>
+    internal static TransformerChain<ITransformer> IdKeys(MLContext ml, Core.IdMap users, Core.IdMap items)
     {
         var t = ml.Transforms.Conversion;
         // maximumNumberOfKeys: ML.NET's default (10^6) would cap a catalog of more users; the id maps are the keys.
         var keys = t.MapValueToKey(UserIdColumn, maximumNumberOfKeys: Math.Max(1, users.Count), keyData: IdsView(users))
             .Append(t.MapValueToKey(ItemIdColumn, maximumNumberOfKeys: Math.Max(1, items.Count), keyData: IdsView(items)))
             .Fit(IdInput);
-        return new TransformerChain<ITransformer>([.. keys, keyChain]);
+        return new TransformerChain<ITransformer>([.. keys]);
     }
 
     private static IDataView IdsView(Core.IdMap ids)

@@ -12,7 +12,6 @@ namespace BlairClip.ML.Models;
 /// and fold-in of new users.
 /// <para>Layout (format version 2; version 1 lacked the ML.NET entries):</para>
 /// <code>
-/// TransformerChain/…, Schema, TrainingInfo/…   written by ML.NET (MLContext.Model.Save of the MLNetScoring chain)
 /// model.json                         {"format":"blairclip.model","format_version":2,"min_reader_version":1,
 ///                                     "mlnet":{"input":["UserId","ItemId"],"output":"Score"},
 ///                                     "name","pipeline","input_schema":{"items":[{name,type}],"interactions":[…]},
@@ -22,6 +21,7 @@ namespace BlairClip.ML.Models;
 /// users.txt                          one user id per line, in index order
 /// transformers/NN-Sig/entry.json     {"signature","version_written","version_readable","properties":{…}}
 /// transformers/NN-Sig/tensors.safetensors
+/// TransformerChain/…, Schema, TrainingInfo/…   written by ML.NET (MLContext.Model.Save of the MLNetScoring chain)
 /// </code>
 /// A reader refuses a zip whose <c>min_reader_version</c> is above <see cref="FormatVersion"/>, and an entry whose
 /// <c>version_readable</c> is above the version its loader's class declares.</summary>
@@ -35,12 +35,22 @@ public static class ModelArchive
     private const int MinReaderVersion = 1;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically.</summary>
-    public static void Save(RecommenderModel model, string path) => AtomicFile.Write(path, s => Write(model, s));
+    public static void Save(RecommenderModel model, string path) =>
+        AtomicFile.Write(path, s => Write(model, s, Path.GetDirectoryName(Path.GetFullPath(path))!));
 
-    public static void Write(RecommenderModel model, Stream stream)
+    /// <summary>Writes <paramref name="model"/>'s zip to <paramref name="stream"/> (ML.NET's part passes through a
+    /// temporary file in the system's temporary folder).</summary>
+    public static void Write(RecommenderModel model, Stream stream) => Write(model, stream, Path.GetTempPath());
+
+    /// <summary>As <see cref="Write(RecommenderModel, Stream)"/>, with ML.NET's temporary file (hidden, deleted before
+    /// this returns or throws) in <paramref name="temporaryFolder"/>: <see cref="Save"/> keeps it beside the zip, on the
+    /// disk the zip goes to, rather than in a temporary folder that may be memory.</summary>
+    internal static void Write(RecommenderModel model, Stream stream, string temporaryFolder)
     {
+        // ML.NET's part (building its chain, then its own save: single-threaded, most of a save's time) is made on
+        // another thread while this one writes ours; its entries are copied in last.
+        using var mlnet = MLNetEntries.Start(model, temporaryFolder);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        WriteMLNetEntries(model, zip);
         var entries = new JsonArray();
         var steps = model.Fitted.ItemSteps.Select(s => (s.Transformer, s.InputSchema)).Append((model.Recommender, null)).ToList();
         for (int i = 0; i < steps.Count; i++)
@@ -99,6 +109,7 @@ public static class ModelArchive
             ["transformers"] = entries,
         };
         WriteText(zip, "model.json", root.ToJsonString(Indented));
+        mlnet.CopyTo(zip);
     }
 
     /// <summary>Signature of an item step written by ML.NET itself (<c>model.zip</c> in its entry folder).</summary>
@@ -188,19 +199,35 @@ public static class ModelArchive
             new RecommenderPipelineModel(transformers.Take(transformers.Count - 1).ToList(), recommender), users, items, titles, histories);
     }
 
-    /// <summary>Writes the model's ML.NET chain (<see cref="MLNetScoring"/>) as the entries ML.NET reads
+    /// <summary>The model's ML.NET chain (<see cref="MLNetScoring"/>) as the entries ML.NET reads
     /// (<c>TransformerChain/…</c>, <c>Schema</c>, <c>TrainingInfo/…</c>), so that
-    /// <c>new MLContext().Model.Load(path, out _)</c> loads the zip. ML.NET writes them to a temporary file first
-    /// (it owns its zip layout); they are copied entry by entry.</summary>
-    private static void WriteMLNetEntries(RecommenderModel model, ZipArchive zip)
+    /// <c>new MLContext().Model.Load(path, out _)</c> loads the zip. ML.NET writes them to a temporary file (it owns its
+    /// zip layout), on a thread of its own from <see cref="Start"/>; <see cref="CopyTo"/> waits for it and copies them
+    /// entry by entry. Dispose to wait and delete the file whether or not they were copied.</summary>
+    private sealed class MLNetEntries : IDisposable
     {
-        var ml = new Microsoft.ML.MLContext(seed: 0);
-        var chain = MLNetScoring.IdChain(ml, model.Users, model.Items, model.Recommender.KeyChain(model.Histories));
-        var tmp = Path.Combine(Path.GetTempPath(), $"blairclip-mlnet-{Environment.ProcessId}-{Guid.NewGuid():N}.zip");
-        try
+        private readonly string _path;
+        private readonly Task _saving;
+
+        private MLNetEntries(RecommenderModel model, string folder)
         {
-            ml.Model.Save(chain, MLNetScoring.IdInputSchema, tmp);
-            using var mlnet = ZipFile.OpenRead(tmp);
+            _path = Path.Combine(folder, $".blairclip-mlnet.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            _saving = Task.Run(() =>
+            {
+                // The id keys (a vocabulary of every user id) are fitted beside the key chain (the lookups).
+                var keyChain = Task.Run(() => model.Recommender.KeyChain(model.Histories));
+                var ml = new Microsoft.ML.MLContext(seed: 0);
+                var idKeys = MLNetScoring.IdKeys(ml, model.Users, model.Items);
+                ml.Model.Save(MLNetScoring.IdChain(idKeys, keyChain.GetAwaiter().GetResult()), MLNetScoring.IdInputSchema, _path);
+            });
+        }
+
+        public static MLNetEntries Start(RecommenderModel model, string folder) => new(model, folder);
+
+        public void CopyTo(ZipArchive zip)
+        {
+            _saving.GetAwaiter().GetResult(); // rethrows ML.NET's exception itself, not an AggregateException
+            using var mlnet = ZipFile.OpenRead(_path);
             foreach (var entry in mlnet.Entries)
             {
                 using var from = entry.Open();
@@ -210,9 +237,12 @@ public static class ModelArchive
                 from.CopyTo(to);
             }
         }
-        finally
+
+        public void Dispose()
         {
-            File.Delete(tmp);
+            try { _saving.Wait(); }
+            catch (AggregateException) { } // CopyTo reported it, or the save is being abandoned for another error
+            finally { File.Delete(_path); }
         }
     }
 

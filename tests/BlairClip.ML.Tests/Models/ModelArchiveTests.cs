@@ -137,6 +137,47 @@ public sealed class ModelArchiveTests : IDisposable
         new StreamReader(zip.GetEntry("model.json")!.Open()).ReadToEnd().Should().Contain("\"format_version\": 2").And.Contain("\"min_reader_version\": 1");
     }
 
+    [Fact]
+    public void Write_StreamFailsWhileMLNetSaves_RaisesTheError_AndLeavesNoTemporaryFile()
+    {
+        // Our entries fail (the disk fills) while ML.NET's part is still being written on its own thread: the error
+        // comes out, and ML.NET's temporary file is waited for and deleted rather than left behind.
+        var act = () => ModelArchive.Write(PopularityModel(), new FailingStream(afterBytes: 64), _dir);
+        act.Should().Throw<IOException>().WithMessage("*disk full*");
+        Directory.GetFileSystemEntries(_dir).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Write_ToAStream_PutsMLNetEntriesAndOursInOneZip()
+    {
+        using var ms = new MemoryStream();
+        ModelArchive.Write(PopularityModel(), ms, _dir);
+        Directory.GetFileSystemEntries(_dir).Should().BeEmpty("ML.NET's temporary file is deleted");
+        ms.Position = 0;
+        using var zip = new ZipArchive(ms, ZipArchiveMode.Read);
+        zip.Entries.Select(e => e.FullName).Should().Contain(["model.json", "users.txt", "TransformerChain/Model.key", "Schema"]);
+    }
+
+    private sealed class FailingStream(int afterBytes) : Stream
+    {
+        private long _written;
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _written += buffer.Length;
+            if (_written > afterBytes) throw new IOException("disk full");
+        }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
     private static void Rewrite(string zipPath, string entry, Func<string, string> edit)
     {
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Update);
