@@ -8,7 +8,7 @@ public static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var tmp = HiddenTemporaryPath(Path.GetDirectoryName(full)!, Path.GetFileName(full));
         try
         {
             using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -21,6 +21,11 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>A new hidden path in <paramref name="folder"/> for a temporary file of this process named after
+    /// <paramref name="name"/>: <c>.name.pid.guid.tmp</c>.</summary>
+    internal static string HiddenTemporaryPath(string folder, string name) =>
+        Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
 
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false)); w.Write(text); });

@@ -49,7 +49,7 @@ public static class ModelArchive
     {
         // ML.NET's part (building its chain, then its own save: single-threaded, most of a save's time) is made on
         // another thread while this one writes ours; its entries are copied in last.
-        using var mlnet = MLNetEntries.Start(model, temporaryFolder);
+        using var mlnet = new MLNetEntries(model, temporaryFolder);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var entries = new JsonArray();
         var steps = model.Fitted.ItemSteps.Select(s => (s.Transformer, s.InputSchema)).Append((model.Recommender, null)).ToList();
@@ -202,16 +202,16 @@ public static class ModelArchive
     /// <summary>The model's ML.NET chain (<see cref="MLNetScoring"/>) as the entries ML.NET reads
     /// (<c>TransformerChain/…</c>, <c>Schema</c>, <c>TrainingInfo/…</c>), so that
     /// <c>new MLContext().Model.Load(path, out _)</c> loads the zip. ML.NET writes them to a temporary file (it owns its
-    /// zip layout), on a thread of its own from <see cref="Start"/>; <see cref="CopyTo"/> waits for it and copies them
+    /// zip layout), on a thread of its own from construction; <see cref="CopyTo"/> waits for it and copies them
     /// entry by entry. Dispose to wait and delete the file whether or not they were copied.</summary>
     private sealed class MLNetEntries : IDisposable
     {
         private readonly string _path;
         private readonly Task _saving;
 
-        private MLNetEntries(RecommenderModel model, string folder)
+        public MLNetEntries(RecommenderModel model, string folder)
         {
-            _path = Path.Combine(folder, $".blairclip-mlnet.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            _path = AtomicFile.HiddenTemporaryPath(folder, "blairclip-mlnet");
             _saving = Task.Run(() =>
             {
                 // The id keys (a vocabulary of every user id) are fitted beside the key chain (the lookups).
@@ -221,8 +221,6 @@ public static class ModelArchive
                 ml.Model.Save(MLNetScoring.IdChain(idKeys, keyChain.GetAwaiter().GetResult()), MLNetScoring.IdInputSchema, _path);
             });
         }
-
-        public static MLNetEntries Start(RecommenderModel model, string folder) => new(model, folder);
 
         public void CopyTo(ZipArchive zip)
         {

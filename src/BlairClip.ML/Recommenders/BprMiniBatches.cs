@@ -86,11 +86,7 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
             int batchCount = (n + Batch - 1) / Batch;
             for (int b = 0; b < batchCount; b++)
             {
-                Samples current = batches[b & 1], next = batches[(b + 1) & 1];
-                current.Start = b * Batch;
-                current.Count = Math.Min(Batch, n - current.Start);
-                next.Start = (b + 1) * Batch;
-                next.Count = b + 1 < batchCount ? Math.Min(Batch, n - next.Start) : 0;
+                Samples current = Slot(b), next = Slot(b + 1);
                 if (chunks == 1) { Draw(current, 0); Compute(current, 0); }
                 else
                 {
@@ -102,6 +98,15 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
                 }
             }
             progress.Advance();
+
+            // The buffer of batch b of this epoch, its range set (empty past the last batch).
+            Samples Slot(int b)
+            {
+                var slot = batches[b & 1];
+                slot.Start = b * Batch;
+                slot.Count = b < batchCount ? Math.Min(Batch, n - slot.Start) : 0;
+                return slot;
+            }
 
             void Draw(Samples batch, int c)
             {
