@@ -27,7 +27,7 @@ internal enum BenchScale
 /// <summary><c>blairclip bench</c>: generates (or reuses) synthetic data of a scale, runs the seed study's three baselines on
 /// it end to end, then measures each optimised path beside its reference in the same process — the evaluator's dense
 /// kernel against the process's own float32 GEMM (libtorch's), the fast ranking paths against scoring full rows, and
-/// BPR's threads — and prints one table.</summary>
+/// BPR's threads, against Hogwild and against a memory reference of random row updates — and prints one table.</summary>
 internal static class ScaleBench
 {
     public static int Run(BenchScale scale, string root, TextWriter output)
@@ -131,12 +131,24 @@ internal static class ScaleBench
         // BPR's epochs timed one by one (the fit's progress reports each), so initialisation and the first epoch's JIT and
         // first-touch page faults are not averaged into the SGD rate; the median of the later epochs is the rate.
         long samples = (long)study.Train.Train.Count;
+        int cores = Environment.ProcessorCount;
+        // The memory reference first: random row updates over a table the size of BPR's user factors, 1 thread and all.
+        var memory = new RandomRowUpdates(study.Train.Users.Count, 64);
+        double memoryOne = memory.PerSecond(1, 3_000_000), memoryAll = memory.PerSecond(cores, 3_000_000);
+        memory = null!;
+        GiveMemoryBack();
+        string memoryWork = $"{study.Train.Users.Count:N0} rows × 64 floats";
+        rows.Add(new("random row updates, 1 thread (memory reference)", memoryWork, double.NaN, $"{memoryOne / 1e6:F1} M rows/s", "reference",
+            "read-modify-write of a random 256-B row, on huge pages; a BPR sample updates three such rows"));
+        rows.Add(new($"random row updates, {cores} threads (memory reference)", memoryWork, double.NaN, $"{memoryAll / 1e6:F1} M rows/s", $"{memoryAll / memoryOne:F2}× 1 thread"));
+
         const int Epochs = 6;
         double hogwildRate = double.NaN;
+        var deterministic = new Dictionary<int, double>();
         foreach (var (threads, schedule, label) in new[]
         {
-            (0, BprSchedule.Hogwild, $"BPR epochs, Hogwild, {Environment.ProcessorCount} threads (reference)"),
-            (0, BprSchedule.Deterministic, $"BPR epochs, deterministic, {Environment.ProcessorCount} threads"),
+            (0, BprSchedule.Hogwild, $"BPR epochs, Hogwild, {cores} threads (reference)"),
+            (0, BprSchedule.Deterministic, $"BPR epochs, deterministic, {cores} threads"),
             (1, BprSchedule.Deterministic, "BPR epochs, deterministic, 1 thread"),
         })
         {
@@ -146,10 +158,13 @@ internal static class ScaleBench
             var later = laps.Seconds.Skip(1).Order().ToArray();
             double median = later[later.Length / 2], rate = samples / median;
             if (schedule == BprSchedule.Hogwild) hogwildRate = rate;
+            else deterministic[threads == 0 ? cores : threads] = rate;
             rows.Add(new(label, $"{samples / 1e6:F2} M samples/epoch", median, $"{rate / 1e6:F2} M samples/s",
                 schedule == BprSchedule.Hogwild ? "reference" : $"{rate / hogwildRate:F2}× Hogwild",
                 $"median of epochs 2–{Epochs}; epoch 1 {laps.Seconds[0]:F2} s, initialisation {laps.StartSeconds:F2} s"));
         }
+        rows.Add(new($"BPR deterministic, {cores} threads ÷ 1 thread", "", double.NaN, "", $"{deterministic[cores] / deterministic[1]:F2}×",
+            $"memory reference in the same run: {memoryAll / memoryOne:F2}×"));
         rows.Add(new("peak RSS (whole bench)", "", double.NaN, $"{BenchTable.PeakRssBytes() / 1e9:F2} GB", ""));
 
         BenchTable.Write(rows, output);

@@ -11,7 +11,7 @@ namespace BlairClip.ML.Core;
 /// nothing changes but speed. .NET has no API for this (GCLargePages needs preallocated hugetlbfs pages and a hard
 /// heap limit), hence the P/Invoke.
 /// </summary>
-internal static partial class HugePages
+public static partial class HugePages
 {
     private const int MadvHugepage = 14;
     private const long HugePage = 2L << 20;
