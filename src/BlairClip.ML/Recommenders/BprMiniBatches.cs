@@ -16,7 +16,10 @@ namespace BlairClip.ML.Recommenders;
 /// occurs; (2) compute the gradients — a row no other sample of the batch touches (most users, most negatives) is
 /// updated in place at once; a row several samples of one chunk touch is updated by that chunk at the end of its pass;
 /// (3) rows shared between chunks (popular items) are updated by the member that owns them (row mod members), in sample
-/// order — in the same team step as the next batch's step 1, which touches no factor. Step 1 runs its reads as stages
+/// order — in the same team step as the next batch's step 1, which touches no factor. A member learns which of its rows
+/// other chunks touch from their lists of rows, read once at the start of step 2, and hands each shared update to the
+/// row's owner in a list of its own: what one core wrote, the other reads in a few sequential passes per batch, not
+/// one cache line at a time (see <see cref="RowCounts"/>). Step 1 runs its reads as stages
 /// over the whole chunk, each prefetching what the next needs, and step 2 prefetches the factor rows of
 /// <see cref="Group"/> samples before stepping through them, so cache misses overlap instead of being paid one after
 /// another.</para>
@@ -78,6 +81,10 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
         var gb = new float[Batch * 2];
         var counts = new RowCounts[chunks];
         for (int c = 0; c < chunks; c++) counts[c] = new RowCounts(3 * (Batch / chunks + 1));
+        // The Shared updates member c computed for rows member o owns, in sample order: deferred[c * chunks + o]. The owner
+        // reads only these, not the whole batch's samples and routes, most of which another core wrote.
+        var deferred = new Deferred[chunks * chunks];
+        for (int d = 0; d < deferred.Length; d++) deferred[d] = new Deferred(3 * (Batch / chunks + 1));
         using var team = new LockstepTeam(chunks, "BPR");
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -94,7 +101,7 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
                     team.Run(c => Compute(current, c));
                     // Step 3 of this batch and step 1 of the next in one step: step 1 reads only the training table and
                     // the histories and writes the other batch's samples, so the two do not meet — one barrier fewer.
-                    team.Run(c => { Apply(current, 0, current.Count, Route.Shared, c); Draw(next, c); });
+                    team.Run(c => { ApplyShared(c); Draw(next, c); });
                 }
             }
             progress.Advance();
@@ -153,6 +160,10 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
             var (rows, negative) = (batch.Rows, batch.Negative);
             int lo = batch.Count * c / chunks, hi = batch.Count * (c + 1) / chunks;
             bool waits = false;
+            var own = counts[c];
+            for (int o = 0; o < chunks; o++) deferred[c * chunks + o].Count = 0;
+            for (int other = 0; other < chunks; other++)
+                if (other != c) own.MarkShared(counts[other].Keys);
             for (int r = lo; r < hi; r++)
             {
                 if ((r - lo) % Group == 0)
@@ -160,15 +171,30 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
                 int j = negative[r];
                 if (j < 0) continue;
                 var (u, i, _, _) = rows[r];
-                var ru = routes[3 * r] = RouteOf(counts, c, UserKey(u));
-                var ri = routes[3 * r + 1] = RouteOf(counts, c, ItemKey(i));
-                var rj = routes[3 * r + 2] = RouteOf(counts, c, ItemKey(j));
+                var ru = routes[3 * r] = own.RouteOf(UserKey(u));
+                var ri = routes[3 * r + 1] = own.RouteOf(ItemKey(i));
+                var rj = routes[3 * r + 2] = own.RouteOf(ItemKey(j));
                 Step(p.AsSpan(u * k, k), q.AsSpan(i * k, k), q.AsSpan(j * k, k), ref bias[i], ref bias[j],
                     ru == Route.Now ? default : gp.AsSpan(r * k, k), ri == Route.Now ? default : gi.AsSpan(r * k, k),
                     rj == Route.Now ? default : gj.AsSpan(r * k, k), gb.AsSpan(2 * r, 2));
                 waits |= (ru | ri | rj) != Route.Now;
+                if (ru == Route.Shared) Defer(3 * r, u);
+                if (ri == Route.Shared) Defer(3 * r + 1, i);
+                if (rj == Route.Shared) Defer(3 * r + 2, j);
             }
-            if (waits) Apply(batch, lo, hi, Route.ChunkEnd, c);
+            if (waits) ApplyChunkEnd(batch, lo, hi);
+
+            void Defer(int update, int row) => deferred[c * chunks + row % chunks].Add(update, row);
+        }
+
+        // Applies the Shared updates of the rows member c owns: chunk by chunk, each chunk's in sample order.
+        void ApplyShared(int c)
+        {
+            for (int from = 0; from < chunks; from++)
+            {
+                var list = deferred[from * chunks + c];
+                for (int e = 0; e < list.Count; e++) ApplyUpdate(list.Updates[e], list.Rows[e]);
+            }
         }
 
         // The factor rows and biases sample r's step reads (its final negative, after the history check).
@@ -184,19 +210,29 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
             CacheLines.Prefetch(bias, j);
         }
 
-        // Applies, in sample order, the waiting updates of samples [lo, hi) routed to `route` (for Shared: those of the
-        // rows member c owns).
-        void Apply(Samples batch, int lo, int hi, Route route, int c)
+        // Applies, in sample order, the ChunkEnd updates of samples [lo, hi) (one chunk's).
+        void ApplyChunkEnd(Samples batch, int lo, int hi)
         {
-            bool owned = route == Route.Shared;
             for (int r = lo; r < hi; r++)
             {
                 int j = batch.Negative[r];
                 if (j < 0) continue;
                 var (u, i, _, _) = batch.Rows[r];
-                if (routes[3 * r] == route && (!owned || u % chunks == c)) Add(p.AsSpan(u * k, k), gp.AsSpan(r * k, k));
-                if (routes[3 * r + 1] == route && (!owned || i % chunks == c)) { Add(q.AsSpan(i * k, k), gi.AsSpan(r * k, k)); bias[i] += gb[2 * r]; }
-                if (routes[3 * r + 2] == route && (!owned || j % chunks == c)) { Add(q.AsSpan(j * k, k), gj.AsSpan(r * k, k)); bias[j] += gb[2 * r + 1]; }
+                if (routes[3 * r] == Route.ChunkEnd) ApplyUpdate(3 * r, u);
+                if (routes[3 * r + 1] == Route.ChunkEnd) ApplyUpdate(3 * r + 1, i);
+                if (routes[3 * r + 2] == Route.ChunkEnd) ApplyUpdate(3 * r + 2, j);
+            }
+        }
+
+        // Adds waiting update `update` (3 × sample + 0 user, 1 positive, 2 negative) to its row.
+        void ApplyUpdate(int update, int row)
+        {
+            int r = update / 3;
+            switch (update - 3 * r)
+            {
+                case 0: Add(p.AsSpan(row * k, k), gp.AsSpan(r * k, k)); break;
+                case 1: Add(q.AsSpan(row * k, k), gi.AsSpan(r * k, k)); bias[row] += gb[2 * r]; break;
+                default: Add(q.AsSpan(row * k, k), gj.AsSpan(r * k, k)); bias[row] += gb[2 * r + 1]; break;
             }
         }
     }
@@ -210,59 +246,87 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
         public int Start, Count;
     }
 
+    /// <summary>Waiting updates, each a sample's update (3 × sample + 0 user, 1 positive, 2 negative) and its row.</summary>
+    private sealed class Deferred(int capacity)
+    {
+        public readonly int[] Updates = new int[capacity], Rows = new int[capacity];
+        public int Count;
+
+        public void Add(int update, int row) { Updates[Count] = update; Rows[Count++] = row; }
+    }
+
     private static long UserKey(int user) => (long)user << 1;
     private static long ItemKey(int item) => (long)item << 1 | 1;
 
-    /// <summary>The route of member <paramref name="chunk"/>'s update of the row <paramref name="key"/>.</summary>
-    private static Route RouteOf(RowCounts[] counts, int chunk, long key)
-    {
-        for (int c = 0; c < counts.Length; c++)
-            if (c != chunk && counts[c].Count(key) > 0) return Route.Shared;
-        return counts[chunk].Count(key) == 1 ? Route.Now : Route.ChunkEnd;
-    }
-
-    /// <summary>How often each row occurs among one member's samples of the current batch: an open-addressing table small
-    /// enough to stay in the core's cache (a table over all users would be one more random memory access per sample).</summary>
+    /// <summary>How often each row occurs among one member's samples of the current batch, and whether another member's
+    /// samples touch it too: an open-addressing table small enough to stay in the core's cache (a table over all users
+    /// would be one more random memory access per sample). Only its member reads and writes it; the other members read
+    /// its <see cref="Keys"/>, a list written in order, once per batch (<see cref="MarkShared"/>). Probing another
+    /// member's table for each of a sample's three rows instead cost a cross-core cache miss per probe: with it, two
+    /// threads ran no faster than one on a machine whose cores are far apart (214 ns one way); 3.54 → 4.47 M samples/s
+    /// with the probes removed, same run, Appliances scale.</summary>
     private sealed class RowCounts
     {
-        private struct Slot { public long Key; public int Stamp; public int Count; }
+        // 16 bytes: a member adds at most 3 × (Batch / 2 + 1) keys, so a short holds the count.
+        private struct Slot { public long Key; public int Stamp; public short Count; public bool Shared; }
 
         private readonly Slot[] _slots;
+        private readonly long[] _keys;
         private readonly int _shift;
-        private int _stamp;
+        private int _stamp, _distinct;
 
         public RowCounts(int maxKeys)
         {
             int bits = Math.Max(6, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(4 * maxKeys - 1)));
             _slots = new Slot[1 << bits];
+            _keys = new long[maxKeys];
             _shift = 64 - bits;
         }
+
+        /// <summary>The rows this member's samples touch, each once, in the order first added.</summary>
+        public ReadOnlySpan<long> Keys => _keys.AsSpan(0, _distinct);
 
         /// <summary>Empties the table (slots of earlier stamps count as empty).</summary>
         public void Clear()
         {
             if (++_stamp == int.MaxValue) { Array.Clear(_slots); _stamp = 1; }
+            _distinct = 0;
         }
 
         public void Add(long key)
         {
-            int mask = _slots.Length - 1;
-            for (int h = Hash(key); ; h = (h + 1) & mask)
+            ref var slot = ref Find(key);
+            if (slot.Stamp == _stamp) { slot.Count++; return; }
+            slot = new Slot { Key = key, Stamp = _stamp, Count = 1 };
+            _keys[_distinct++] = key;
+        }
+
+        /// <summary>Marks, of <paramref name="others"/> (another member's <see cref="Keys"/>), the rows this member's samples
+        /// touch too.</summary>
+        public void MarkShared(ReadOnlySpan<long> others)
+        {
+            foreach (long key in others)
             {
-                ref var slot = ref _slots[h];
-                if (slot.Stamp != _stamp) { slot = new Slot { Key = key, Stamp = _stamp, Count = 1 }; return; }
-                if (slot.Key == key) { slot.Count++; return; }
+                ref var slot = ref Find(key);
+                if (slot.Stamp == _stamp) slot.Shared = true;
             }
         }
 
-        public int Count(long key)
+        /// <summary>The route of this member's update of the row <paramref name="key"/> (one it added).</summary>
+        public Route RouteOf(long key)
+        {
+            ref var slot = ref Find(key);
+            return slot.Shared ? Route.Shared : slot.Count == 1 ? Route.Now : Route.ChunkEnd;
+        }
+
+        // The slot holding key, or the empty slot (of an earlier stamp) where it would go.
+        private ref Slot Find(long key)
         {
             int mask = _slots.Length - 1;
             for (int h = Hash(key); ; h = (h + 1) & mask)
             {
                 ref var slot = ref _slots[h];
-                if (slot.Stamp != _stamp) return 0;
-                if (slot.Key == key) return slot.Count;
+                if (slot.Stamp != _stamp || slot.Key == key) return ref slot;
             }
         }
 
