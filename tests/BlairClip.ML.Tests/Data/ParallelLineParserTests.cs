@@ -90,8 +90,9 @@ public class ParallelLineParserTests
     [InlineData(5000)]
     public void TryReadLines_RandomFiles_SplitsIntoTheLinesTryReadLineReads(int chunkBytes)
     {
-        // LF and CRLF, blank and whitespace-only lines, a byte order mark, lines longer than a chunk and than the reader's
-        // 64 KiB buffer, multi-byte UTF-8, with and without a final terminator.
+        // LF and CRLF, blank and whitespace-only lines, a byte order mark, lines longer than a chunk, than the room the
+        // chunk's buffer starts with (the chunk size + 64 KiB: it grows, keeping what it holds) and than the reader's 64 KiB
+        // buffer, multi-byte UTF-8, with and without a final terminator.
         var random = new Random(chunkBytes);
         for (int file = 0; file < 40; file++)
         {
@@ -120,7 +121,7 @@ public class ParallelLineParserTests
 
             var actual = new List<(long, string)>();
             long linesRead = 0, bytesRead = 0;
-            var chunk = new LineChunk();
+            var chunk = new LineChunk(chunkBytes);
             using var blocks = new Utf8LineReader(new MemoryStream(data));
             while (blocks.TryReadLines(chunk, chunkBytes))
             {
