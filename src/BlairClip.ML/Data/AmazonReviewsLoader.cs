@@ -205,7 +205,11 @@ public static class AmazonReviewsLoader
         using var lines = DataFile.OpenLines(path);
         // The item index is complete (meta was read first), so the workers' lookups only read it.
         ParallelLineParser.Run(lines, () => new ReviewChunk(options.ReviewText ?? []),
-            (chunk, reviews) => reviews.ParseAll(chunk, options.OnBadLine, line => ParseReviewLine(line, builder, reviews)),
+            (chunk, reviews) =>
+            {
+                reviews.ParseAll(chunk, options.OnBadLine, line => ParseReviewLine(line, reviews));
+                reviews.Unknown = reviews.Events.ResolveItems(builder.Items);
+            },
             (_, c) =>
             {
                 builder.AddEvents(c.Events);
@@ -223,7 +227,7 @@ public static class AmazonReviewsLoader
             });
     }
 
-    private static void ParseReviewLine(ReadOnlySpan<byte> line, LoadedDataBuilder builder, ReviewChunk s)
+    private static void ParseReviewLine(ReadOnlySpan<byte> line, ReviewChunk s)
     {
         var reader = JsonLine.StartObject(line);
         int userLength = -1, itemLength = -1;
@@ -248,11 +252,6 @@ public static class AmazonReviewsLoader
         Require(itemLength, "parent_asin");
         if (!hasTimestamp) throw new LineProblem("missing required field 'timestamp'");
 
-        if (!builder.Items.TryGetIndex(s.Item.AsSpan(0, itemLength), out int itemIndex))
-        {
-            s.Unknown++;
-            return;
-        }
         string? review = null;
         if (s.FieldNames.Length > 0)
         {
@@ -260,7 +259,7 @@ public static class AmazonReviewsLoader
             foreach (var t in s.FieldText) s.Text.Append(t);
             review = s.Text.ToString();
         }
-        s.Events.Add(s.User.AsSpan(0, userLength), itemIndex, timestamp, rating, review);
+        s.Events.Add(s.User.AsSpan(0, userLength), s.Item.AsSpan(0, itemLength), timestamp, rating, review);
     }
 
     private static int CopyId(ref Utf8JsonReader reader, ref char[] target, ref char[] scratch, string field)

@@ -50,6 +50,34 @@ public class IdMapTests
     }
 
     [Fact]
+    public void IndicesOf_ManyIdsAtOnce_EqualsTryGetIndexOfEach()
+    {
+        // Present and absent ids in random order (more than the lookahead and fewer), and ids sharing one hash (a probe
+        // chain whose first slot's hash matches other ids: the prefetches guess, the lookups decide).
+        var map = new IdMap();
+        var present = RandomIds(5_000, 7).Distinct().ToList();
+        foreach (var id in present) map.TryAdd(id, out _);
+        var chain = Enumerable.Range(0, 40).Select(i => $"same{i}").ToList();
+        foreach (var id in chain) map.TryAdd(id, 99UL, out _);
+        var random = new Random(8);
+        foreach (int count in new[] { 0, 1, 5, 17, 3_000 })
+        {
+            var queries = Enumerable.Range(0, count).Select(_ => random.Next(3) switch
+            {
+                0 => present[random.Next(present.Count)] + "#",
+                1 => chain[random.Next(chain.Count)],
+                _ => present[random.Next(present.Count)],
+            }).ToList();
+            var hashes = queries.Select(q => q.StartsWith("same") ? 99UL : IdMap.Hash(q)).ToArray();
+            var indices = new int[count];
+            map.IndicesOf(hashes, k => queries[k], indices);
+            for (int k = 0; k < count; k++)
+                indices[k].Should().Be(map.TryGetIndex(queries[k], hashes[k], out int one) ? one : -1, $"query {k} ('{queries[k]}')");
+            if (count >= 17) indices.Should().Contain(i => i >= 0).And.Contain(-1, "both present and absent ids were asked for");
+        }
+    }
+
+    [Fact]
     public void TryAdd_DistinctIdsWithTheSameHash_StayDistinct()
     {
         // Every id filed under the same hash (the parsing threads pass hashes in): one probe chain, told apart by characters.

@@ -59,10 +59,13 @@ public class AmazonReviewsLoaderTests(ITestOutputHelper output)
             """{"user_id": "u2", "parent_asin": "A1", "timestamp": 10, "title": "", "text": ["Too", "dark"]}""",
             """{"user_id": "u1", "parent_asin": "A1", "timestamp": 30, "text": "Lasts all day."}""",
             """{"user_id": "u1", "parent_asin": "C3", "timestamp": 40}""",
+            """{"user_id": "u3", "parent_asin": "Z9", "timestamp": 45, "title": "not in meta", "text": "dropped"}""",
             """{"user_id": "u2", "parent_asin": "B2", "timestamp": 50, "title": "ok", "text": null}""");
         Load(f).Events.Review.Should().BeNull("review texts are loaded only when asked for");
         var data = Load(f, with: o => o with { ReviewText = ["title", "text"] });
         data.Events.Review.Should().Equal("Great oil Smells of cedar.", "Too dark", "Lasts all day.", "", "ok");
+        data.Events.Timestamp.Should().Equal([20L, 10, 30, 40, 50], "the review of an item missing from meta is dropped with its event");
+        data.Report.Get("interactions_dropped_unknown_item").Should().Be(1);
 
         // Leave-one-out keeps each training event's own review: u1's last (C3, no text) and u2's last (B2) are held out.
         var split = new BlairClipContext().Data.LeaveOneOut(data);
