@@ -263,11 +263,11 @@ internal sealed class BprMiniBatches(BprOptions options, Interactions train, Use
     /// would be one more random memory access per sample). Only its member reads and writes it; the other members read
     /// its <see cref="Keys"/>, a list written in order, once per batch (<see cref="MarkShared"/>). Probing another
     /// member's table for each of a sample's three rows instead cost a cross-core cache miss per probe: with it, two
-    /// threads ran no faster than one on a machine whose cores are far apart (214 ns one way); 3.54 → 4.47 M samples/s
-    /// with the probes removed, same run, Appliances scale.</summary>
+    /// threads ran no faster than one on a machine whose cores are far apart (214 ns one way), and the epochs took 1.49×
+    /// as long as with the lists (alternating epochs of one fit, 2 threads, Appliances scale).</summary>
     private sealed class RowCounts
     {
-        // 16 bytes: a member adds at most 3 × (Batch / 2 + 1) keys, so a short holds the count.
+        // 16 bytes: a member adds at most 3 × Batch keys (one member), so a short holds the count.
         private struct Slot { public long Key; public int Stamp; public short Count; public bool Shared; }
 
         private readonly Slot[] _slots;
