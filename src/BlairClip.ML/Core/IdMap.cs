@@ -160,10 +160,9 @@ public sealed class IdMap
     internal void IndicesOf(ReadOnlySpan<ulong> hashes, Func<int, ReadOnlySpan<char>> id, Span<int> indices)
     {
         const int SlotAhead = 16, StartAhead = 8, CharsAhead = 4;
-        int mask = _slots.Length - 1;
         for (int k = 0; k < hashes.Length; k++)
         {
-            if (k + SlotAhead < hashes.Length) CacheLines.Prefetch(_slots, (int)((uint)hashes[k + SlotAhead] & (uint)mask));
+            if (k + SlotAhead < hashes.Length) PrefetchSlot(hashes[k + SlotAhead]);
             if (k + StartAhead < hashes.Length && FirstCandidate(hashes[k + StartAhead]) is var i && i >= 0) CacheLines.Prefetch(_starts, i);
             if (k + CharsAhead < hashes.Length && FirstCandidate(hashes[k + CharsAhead]) is var c && c >= 0) CacheLines.Prefetch(_chars, _starts[c]);
             long slot = _slots[Find(id(k), (uint)hashes[k])];
@@ -174,12 +173,15 @@ public sealed class IdMap
     // The index in the first slot of a lookup of this hash when its hash matches (the id is then most likely there), else −1.
     private int FirstCandidate(ulong hash)
     {
-        long s = _slots[(int)((uint)hash & (uint)(_slots.Length - 1))];
+        long s = _slots[HomeSlot((uint)hash)];
         return s != 0 && (uint)(s >> 32) == (uint)hash ? (int)s - 1 : -1;
     }
 
     /// <summary>Asks the cache for the table slot where a lookup of an id with this <see cref="Hash"/> starts (a hint).</summary>
-    internal void PrefetchSlot(ulong hash) => CacheLines.Prefetch(_slots, (int)((uint)hash & (uint)(_slots.Length - 1)));
+    internal void PrefetchSlot(ulong hash) => CacheLines.Prefetch(_slots, HomeSlot((uint)hash));
+
+    // The slot where a lookup of this hash starts probing.
+    private int HomeSlot(uint hash) => (int)(hash & (uint)(_slots.Length - 1));
 
     /// <summary>The index of <paramref name="id"/>.</summary>
     /// <exception cref="KeyNotFoundException">Unknown id; the message names it and <paramref name="what"/>.</exception>
@@ -206,7 +208,7 @@ public sealed class IdMap
     {
         var slots = _slots;
         int mask = slots.Length - 1;
-        for (int slot = (int)(hash & mask); ; slot = (slot + 1) & mask)
+        for (int slot = HomeSlot(hash); ; slot = (slot + 1) & mask)
         {
             long s = slots[slot];
             if (s == 0) return slot;
